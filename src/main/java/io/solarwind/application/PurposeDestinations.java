@@ -1,0 +1,19 @@
+package io.solarwind.application;
+
+import io.solarwind.domain.Registration;
+
+/** The broker destinations behind registrations: a queue per direct purpose, a topic per fanout purpose. */
+public interface PurposeDestinations {
+    /** Creates the destination of a registration if it does not exist yet (durable, never auto-deleted). */
+    void create(Registration registration);
+
+    /** Deletes the destination of a registration, with the events still waiting in it. */
+    void remove(Registration registration);
+
+    /** What the broker reports about the destination now. */
+    DestinationStatus status(Registration registration);
+
+    /** Events waiting in a destination and instances consuming from it. */
+    record DestinationStatus(long pending, int consumers) {
+    }
+}

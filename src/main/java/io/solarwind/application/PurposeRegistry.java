@@ -1,0 +1,149 @@
+package io.solarwind.application;
+
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Topic to purposes, each with its exchange. Changes go to the broker first (the
+ * destination, then the durable registration record) and only then into the
+ * in-memory index that the dispatcher reads: one hash lookup per event.
+ */
+@ApplicationScoped
+public class PurposeRegistry {
+    /** Result of a registration: whether it was new. */
+    public record Outcome(Registration registration, boolean created) {
+    }
+
+    private final Map<String, List<Registration>> byTopic = new ConcurrentHashMap<>();
+    private final Object writes = new Object();
+
+    private RegistrationStore store;
+    private PurposeDestinations destinations;
+
+    protected PurposeRegistry() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public PurposeRegistry(RegistrationStore store, PurposeDestinations destinations) {
+        this.store = store;
+        this.destinations = destinations;
+    }
+
+    /** Reads the stored registrations into the index; called once at start, before dispatch begins. */
+    public void load() {
+        synchronized (writes) {
+            byTopic.clear();
+            for (Registration r : store.loadAll()) {
+                index(r);
+            }
+        }
+    }
+
+    /**
+     * Registers a purpose on a topic. Registering it again with the same exchange changes
+     * nothing; with the other exchange it is refused.
+     *
+     * @throws PurposeConflictException when the purpose exists on the topic with the other exchange
+     */
+    public Outcome register(Topic topic, Purpose purpose, Exchange exchange) {
+        synchronized (writes) {
+            Optional<Registration> existing = find(topic, purpose);
+            if (existing.isPresent()) {
+                if (existing.get().exchange() != exchange) {
+                    throw new PurposeConflictException(existing.get(), exchange);
+                }
+                return new Outcome(existing.get(), false);
+            }
+            Registration registration = new Registration(topic, purpose, exchange, Instant.now());
+            destinations.create(registration);
+            store.save(registration);
+            index(registration);
+            return new Outcome(registration, true);
+        }
+    }
+
+    /** Removes a registration and its destination; false when there was none. */
+    public boolean unregister(Topic topic, Purpose purpose) {
+        synchronized (writes) {
+            Optional<Registration> existing = find(topic, purpose);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            store.delete(existing.get());
+            unindex(existing.get());
+            destinations.remove(existing.get());
+            return true;
+        }
+    }
+
+    public Optional<Registration> find(Topic topic, Purpose purpose) {
+        for (Registration r : routes(topic.name())) {
+            if (r.purpose().equals(purpose)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The purposes registered on a topic, for the dispatcher: no copy, no validation. */
+    public List<Registration> routes(String topic) {
+        List<Registration> routes = byTopic.get(topic);
+        return routes == null ? List.of() : routes;
+    }
+
+    /** Every topic with its purposes, sorted by topic then purpose. */
+    public Map<String, List<Registration>> all() {
+        Map<String, List<Registration>> sorted = new TreeMap<>();
+        byTopic.forEach((topic, routes) -> sorted.put(topic, sortedByPurpose(routes)));
+        return sorted;
+    }
+
+    public List<Registration> purposesOf(Topic topic) {
+        return sortedByPurpose(routes(topic.name()));
+    }
+
+    public DestinationStatusView status(Registration registration) {
+        PurposeDestinations.DestinationStatus s = destinations.status(registration);
+        return new DestinationStatusView(registration, s.pending(), s.consumers());
+    }
+
+    /** A registration with what the broker reports about its destination now. */
+    public record DestinationStatusView(Registration registration, long pending, int consumers) {
+    }
+
+    private static List<Registration> sortedByPurpose(List<Registration> routes) {
+        List<Registration> copy = new ArrayList<>(routes);
+        copy.sort(Comparator.comparing(r -> r.purpose().name()));
+        return copy;
+    }
+
+    private void index(Registration r) {
+        byTopic.compute(r.topic().name(), (t, old) -> {
+            List<Registration> next = new ArrayList<>(old == null ? List.of() : old);
+            next.removeIf(x -> x.purpose().equals(r.purpose()));
+            next.add(r);
+            return List.copyOf(next);
+        });
+    }
+
+    private void unindex(Registration r) {
+        byTopic.computeIfPresent(r.topic().name(), (t, old) -> {
+            List<Registration> next = new ArrayList<>(old);
+            next.removeIf(x -> x.purpose().equals(r.purpose()));
+            return next.isEmpty() ? null : List.copyOf(next);
+        });
+    }
+}

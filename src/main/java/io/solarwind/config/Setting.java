@@ -1,0 +1,101 @@
+package io.solarwind.config;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Every Solar Wind setting, declared once with its default and its meaning.
+ *
+ * <p>Values come from MicroProfile Config: a JVM system property
+ * ({@code -Dsolarwind.broker.port=61617}), an environment variable
+ * ({@code SOLARWIND_BROKER_PORT=61617}) or a {@code <variable>} in the Liberty
+ * server configuration. The README's settings table is generated from this enum
+ * ({@code SettingsDocumentationTest} fails when the two differ).
+ */
+public enum Setting {
+    BROKER_EMBEDDED("solarwind.broker.embedded", "true",
+            "Start an Artemis broker inside the Solar Wind server; `false` connects to an external broker at `solarwind.broker.url`."),
+    BROKER_HOST("solarwind.broker.host", "localhost",
+            "Interface the embedded broker's TCP acceptor binds to."),
+    BROKER_PORT("solarwind.broker.port", "61616",
+            "Port of the embedded broker's TCP acceptor, where handler services and JMS publishers connect."),
+    BROKER_DATA_DIR("solarwind.broker.data-dir", "${server.output.dir}/artemis",
+            "Directory of the embedded broker's journal, bindings, paging and large messages."),
+    BROKER_URL("solarwind.broker.url", "",
+            "URL the server itself uses to reach the broker; empty means `vm://0` (in-VM) with the embedded broker, else `tcp://localhost:61616`."),
+    BROKER_USER("solarwind.broker.user", "",
+            "User for the broker connection (external broker); empty for none."),
+    BROKER_PASSWORD("solarwind.broker.password", "",
+            "Password for the broker connection (external broker)."),
+    DEDUP_WINDOW("solarwind.dedup.window", "20000",
+            "Duplicate suppression window: how many recent `id` + `source` pairs the broker remembers per address (Artemis `id-cache-size`, persisted)."),
+    EVENT_MAX_BYTES("solarwind.events.max-bytes", "1048576",
+            "Largest event accepted over HTTP, in bytes of request body; larger ones get 413."),
+    DISPATCH_BATCH("solarwind.dispatch.batch-size", "100",
+            "Most events the dispatcher takes into one local transaction; under light load each transaction holds one event."),
+    DISPATCH_POLL_MILLIS("solarwind.dispatch.poll-millis", "1000",
+            "How long the dispatcher waits for an event before checking whether it should stop, in milliseconds."),
+    PUBLISH_SESSIONS("solarwind.publish.sessions", "16",
+            "JMS sessions kept open for HTTP publishing; more concurrent requests wait for one."),
+    MAX_DELIVERY_ATTEMPTS("solarwind.delivery.max-attempts", "10",
+            "Deliveries of one message before the embedded broker moves it to the dead-letter address `DLA`.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String meaning;
+
+    Setting(String key, String defaultValue, String meaning) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.meaning = meaning;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** The configured value, or the default; {@code ${name}} references are left to the caller. */
+    public String get() {
+        return get(ConfigProvider.getConfig());
+    }
+
+    public String get(Config config) {
+        return config.getOptionalValue(key, String.class).orElse(defaultValue);
+    }
+
+    public int getInt() {
+        String value = get();
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Setting " + key + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+
+    public boolean getBoolean() {
+        return Boolean.parseBoolean(get().trim());
+    }
+
+    /** The README table row for this setting. */
+    public String markdownRow() {
+        String shown = defaultValue.isEmpty() ? "(empty)" : "`" + defaultValue + "`";
+        return "| `" + key + "` | " + shown + " | " + meaning + " |";
+    }
+
+    /** The README settings table, header included. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| setting | default | meaning |\n| --- | --- | --- |\n");
+        for (Setting s : values()) {
+            table.append(s.markdownRow()).append('\n');
+        }
+        return table.toString();
+    }
+}

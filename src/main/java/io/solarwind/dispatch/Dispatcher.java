@@ -1,0 +1,207 @@
+package io.solarwind.dispatch;
+
+import io.solarwind.application.PurposeRegistry;
+import io.solarwind.config.Setting;
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
+import io.solarwind.infrastructure.messaging.BrokerNames;
+import io.solarwind.infrastructure.messaging.CloudEventProperties;
+import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
+import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
+
+/**
+ * The central dispatcher. It consumes the dispatcher's durable subscription on the
+ * inbound topic and, for each event, sends one copy to each purpose registered on the
+ * event's topic: a JMS queue for a direct purpose, a JMS topic for a fanout purpose.
+ *
+ * <p>Consuming events and sending their copies happen in one local transaction per
+ * batch: a crash before the commit rolls back both, the events come back and are
+ * dispatched again, so no copy is lost and none is sent twice. An event whose topic is
+ * not a valid topic goes, in the same transaction, to the dead-letter address with the
+ * reason. If a batch cannot be committed, the broker redelivers its events and, after
+ * {@code solarwind.delivery.max-attempts}, moves them to the dead-letter address.
+ */
+@ApplicationScoped
+public class Dispatcher {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    private static final SimpleString DUPLICATE_ID = SimpleString.of(BrokerNames.DUPLICATE_ID_PROPERTY);
+
+    @Resource
+    private ManagedThreadFactory threads;
+    @Inject
+    private BrokerConnection broker;
+    @Inject
+    private PurposeRegistry registry;
+
+    private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
+    private final AtomicLong dispatched = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile boolean running;
+    private volatile boolean consuming;
+    private Thread worker;
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        worker = threads.newThread(this::run);
+        worker.setName("solarwind-dispatcher");
+        worker.start();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (worker != null) {
+            try {
+                worker.join(Setting.DISPATCH_POLL_MILLIS.getInt() * 5L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            worker = null;
+        }
+    }
+
+    /** Whether the dispatcher is consuming the inbound topic right now. */
+    public boolean isConsuming() {
+        return running && consuming;
+    }
+
+    /** Whether the dispatcher should be running and its thread is alive. */
+    public boolean isAlive() {
+        Thread w = worker;
+        return !running || (w != null && w.isAlive());
+    }
+
+    public long dispatchedCount() {
+        return dispatched.get();
+    }
+
+    public long deadLetteredCount() {
+        return deadLettered.get();
+    }
+
+    private void run() {
+        int batchSize = Math.max(1, Setting.DISPATCH_BATCH.getInt());
+        long poll = Math.max(10, Setting.DISPATCH_POLL_MILLIS.getInt());
+        long backoff = 100;
+        while (running) {
+            try (Session session = broker.connection().createSession(true, Session.SESSION_TRANSACTED);
+                 MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerNames.DISPATCH_FQQN));
+                 MessageProducer producer = session.createProducer(null)) {
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                Destination deadLetter = session.createQueue(BrokerNames.DEAD_LETTER);
+                consuming = true;
+                backoff = 100;
+                while (running) {
+                    Message event = consumer.receive(poll);
+                    if (event == null) {
+                        continue;
+                    }
+                    int inBatch = 0;
+                    try {
+                        do {
+                            dispatch(event, producer, deadLetter);
+                            inBatch++;
+                        } while (inBatch < batchSize && (event = consumer.receiveNoWait()) != null);
+                        session.commit();
+                        dispatched.addAndGet(inBatch);
+                    } catch (JMSException | RuntimeException e) {
+                        LOG.log(Level.WARNING, "Dispatching a batch of " + inBatch + " events failed; rolling back so the broker redelivers them", e);
+                        rollback(session);
+                        if (e instanceof JMSException jms) {
+                            throw jms;
+                        }
+                    }
+                }
+            } catch (JMSException | RuntimeException e) {
+                consuming = false;
+                if (running) {
+                    LOG.warning("The dispatcher lost its session (" + e + "); retrying in " + backoff + " ms");
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 10_000);
+                }
+            } finally {
+                consuming = false;
+            }
+        }
+    }
+
+    /** Sends one event's copies; called inside the batch's transaction. */
+    private void dispatch(Message event, MessageProducer producer, Destination deadLetter) throws JMSException {
+        String topic = event.getStringProperty(CloudEventProperties.TYPE);
+        List<Registration> routes = topic == null ? List.of() : registry.routes(topic);
+        if (routes.isEmpty()) {
+            if (!Topic.isValid(topic)) {
+                deadLetter(event, producer, deadLetter, topic == null
+                        ? "missing ce_type: the event has no topic"
+                        : "invalid ce_type '" + topic + "': not a valid topic name");
+            }
+            return; // no purpose on this topic: dropped from dispatch
+        }
+        // The inbound duplicate key did its work; a copy keeps no key, so it cannot collide later.
+        ((ActiveMQMessage) event).getCoreMessage().removeProperty(DUPLICATE_ID);
+        for (Registration route : routes) {
+            producer.send(destinationOf(route), event);
+        }
+    }
+
+    private void deadLetter(Message event, MessageProducer producer, Destination deadLetter, String reason) throws JMSException {
+        ActiveMQMessage message = (ActiveMQMessage) event;
+        message.getCoreMessage().putStringProperty(BrokerNames.REASON_PROPERTY, reason);
+        message.getCoreMessage().removeProperty(DUPLICATE_ID);
+        producer.send(deadLetter, event);
+        deadLettered.incrementAndGet();
+        LOG.warning(() -> "Event " + safe(event) + " moved to " + BrokerNames.DEAD_LETTER + ": " + reason);
+    }
+
+    private Destination destinationOf(Registration route) {
+        return destinations.computeIfAbsent(route.destination(), name -> route.exchange() == Exchange.DIRECT
+                ? ActiveMQDestination.createQueue(name)
+                : ActiveMQDestination.createTopic(name));
+    }
+
+    private static String safe(Message m) {
+        try {
+            return m.getJMSMessageID();
+        } catch (JMSException e) {
+            return "?";
+        }
+    }
+
+    private static void rollback(Session session) {
+        try {
+            session.rollback();
+        } catch (JMSException e) {
+            LOG.fine("Rollback failed: " + e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

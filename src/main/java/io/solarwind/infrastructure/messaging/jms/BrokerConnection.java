@@ -1,0 +1,117 @@
+package io.solarwind.infrastructure.messaging.jms;
+
+import io.solarwind.config.Setting;
+import io.solarwind.infrastructure.broker.EmbeddedBroker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
+
+/**
+ * The server's one connection to the broker: in-VM to the embedded broker, TCP
+ * (reconnecting forever) to an external one. It is not a resource-adapter connection,
+ * so the dispatcher keeps it until the application itself stops.
+ */
+@ApplicationScoped
+public class BrokerConnection {
+    private static final Logger LOG = Logger.getLogger(BrokerConnection.class.getName());
+
+    private ActiveMQConnectionFactory factory;
+    private Connection connection;
+    private Session adminSession;
+    private ClientSession admin;
+    private volatile boolean failed;
+
+    /** The URL the server uses: the setting, else in-VM for the embedded broker, else localhost:61616. */
+    public static String url() {
+        String url = Setting.BROKER_URL.get().trim();
+        if (!url.isEmpty()) {
+            return url;
+        }
+        return Setting.BROKER_EMBEDDED.getBoolean() ? EmbeddedBroker.IN_VM_URL : "tcp://localhost:61616";
+    }
+
+    public synchronized void open() {
+        String url = url();
+        try {
+            factory = new ActiveMQConnectionFactory(url);
+            if (!url.startsWith("vm:")) {
+                factory.setReconnectAttempts(-1);
+                factory.setRetryInterval(500);
+                factory.setRetryIntervalMultiplier(2.0);
+                factory.setMaxRetryInterval(10_000);
+            }
+            String user = Setting.BROKER_USER.get();
+            connection = user.isEmpty()
+                    ? factory.createConnection()
+                    : factory.createConnection(user, Setting.BROKER_PASSWORD.get());
+            connection.setExceptionListener(e -> {
+                failed = true;
+                LOG.warning("Broker connection failed: " + e);
+            });
+            connection.start();
+            adminSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            admin = ((ActiveMQSession) adminSession).getCoreSession();
+            failed = false;
+            LOG.info(() -> "Solar Wind connected to the broker at " + url);
+        } catch (JMSException e) {
+            close();
+            throw new BrokerUnavailableException("Cannot connect to the broker at " + url + ": " + e.getMessage()
+                    + " (check " + Setting.BROKER_URL.key() + ")", e);
+        }
+    }
+
+    public Connection connection() {
+        Connection c = connection;
+        if (c == null) {
+            throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
+        }
+        return c;
+    }
+
+    /** Runs broker administration (queue creation, queries) on the one admin session, one call at a time. */
+    public synchronized <T> T admin(String what, AdminCall<T> call) {
+        if (admin == null) {
+            throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
+        }
+        try {
+            return call.apply(admin);
+        } catch (ActiveMQException e) {
+            throw new BrokerUnavailableException(what + " failed at the broker: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the connection is open and has not reported a failure. */
+    public boolean isHealthy() {
+        return connection != null && !failed && admin != null && !admin.isClosed();
+    }
+
+    public synchronized void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (JMSException e) {
+            LOG.fine("Closing the broker connection: " + e);
+        } finally {
+            connection = null;
+            adminSession = null;
+            admin = null;
+            if (factory != null) {
+                factory.close();
+                factory = null;
+            }
+        }
+    }
+
+    /** A broker administration call on the core session. */
+    @FunctionalInterface
+    public interface AdminCall<T> {
+        T apply(ClientSession session) throws ActiveMQException;
+    }
+}

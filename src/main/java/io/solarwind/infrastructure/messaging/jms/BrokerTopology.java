@@ -1,0 +1,55 @@
+package io.solarwind.infrastructure.messaging.jms;
+
+import io.solarwind.infrastructure.messaging.BrokerNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+
+/**
+ * Creates Solar Wind's fixed destinations when they are missing, the same way on the
+ * embedded and on an external broker: the inbound topic with the dispatcher's durable
+ * subscription, the registry, and the dead-letter and expiry queues.
+ */
+@ApplicationScoped
+public class BrokerTopology {
+    private BrokerConnection broker;
+
+    protected BrokerTopology() {
+    }
+
+    @Inject
+    public BrokerTopology(BrokerConnection broker) {
+        this.broker = broker;
+    }
+
+    public void ensure() {
+        broker.admin("Creating Solar Wind's destinations", session -> {
+            createIfMissing(session, QueueConfiguration.of(BrokerNames.DISPATCH_QUEUE)
+                    .setAddress(BrokerNames.INBOUND).setRoutingType(RoutingType.MULTICAST));
+            createIfMissing(session, QueueConfiguration.of(BrokerNames.REGISTRY)
+                    .setAddress(BrokerNames.REGISTRY).setRoutingType(RoutingType.ANYCAST)
+                    .setLastValue(true).setLastValueKey(BrokerNames.REGISTRY_KEY));
+            createIfMissing(session, QueueConfiguration.of(BrokerNames.DEAD_LETTER)
+                    .setAddress(BrokerNames.DEAD_LETTER).setRoutingType(RoutingType.ANYCAST));
+            createIfMissing(session, QueueConfiguration.of(BrokerNames.EXPIRY)
+                    .setAddress(BrokerNames.EXPIRY).setRoutingType(RoutingType.ANYCAST));
+            return null;
+        });
+    }
+
+    /** Creates a durable, never auto-deleted queue (and its address); an existing one is left as it is. */
+    static void createIfMissing(ClientSession session, QueueConfiguration queue) throws ActiveMQException {
+        if (session.queueQuery(queue.getName()).isExists()) {
+            return;
+        }
+        try {
+            session.createQueue(queue.setDurable(true).setAutoCreateAddress(true).setAutoDelete(false));
+        } catch (ActiveMQQueueExistsException raced) {
+            // another server created it meanwhile: fine
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.solarwind.infrastructure.messaging.jms;
+
+import io.solarwind.application.PurposeDestinations;
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Registration;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+
+/**
+ * A direct purpose is a durable anycast queue (a JMS queue) of the destination's name;
+ * a fanout purpose is a multicast address (a JMS topic) whose subscribers bring their own
+ * non-durable queues, so a copy sent while nobody subscribes is dropped.
+ */
+@ApplicationScoped
+public class JmsPurposeDestinations implements PurposeDestinations {
+    private static final Logger LOG = Logger.getLogger(JmsPurposeDestinations.class.getName());
+
+    private BrokerConnection broker;
+
+    protected JmsPurposeDestinations() {
+    }
+
+    @Inject
+    public JmsPurposeDestinations(BrokerConnection broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public void create(Registration registration) {
+        String name = registration.destination();
+        broker.admin("Creating destination " + name, session -> {
+            if (registration.exchange() == Exchange.DIRECT) {
+                BrokerTopology.createIfMissing(session, QueueConfiguration.of(name)
+                        .setAddress(name).setRoutingType(RoutingType.ANYCAST));
+            } else {
+                try {
+                    session.createAddress(SimpleString.of(name), RoutingType.MULTICAST, false);
+                } catch (ActiveMQAddressExistsException exists) {
+                    // already there
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(Registration registration) {
+        if (registration.exchange() != Exchange.DIRECT) {
+            return; // subscribers' queues go with them; the empty address routes nowhere
+        }
+        String name = registration.destination();
+        try {
+            broker.admin("Deleting queue " + name, session -> {
+                if (session.queueQuery(SimpleString.of(name)).isExists()) {
+                    session.deleteQueue(name);
+                }
+                return null;
+            });
+        } catch (BrokerUnavailableException e) {
+            LOG.warning("Purpose " + registration.key() + " is unregistered, but its queue " + name
+                    + " stays: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public DestinationStatus status(Registration registration) {
+        String name = registration.destination();
+        return broker.admin("Reading destination " + name, session -> registration.exchange() == Exchange.DIRECT
+                ? queueStatus(session, name)
+                : subscriberStatus(session, name));
+    }
+
+    private static DestinationStatus queueStatus(ClientSession session, String name) throws ActiveMQException {
+        ClientSession.QueueQuery q = session.queueQuery(SimpleString.of(name));
+        return q.isExists() ? new DestinationStatus(q.getMessageCount(), q.getConsumerCount()) : new DestinationStatus(0, 0);
+    }
+
+    /** Each JMS subscriber of a fanout purpose has its own queue on the address. */
+    private static DestinationStatus subscriberStatus(ClientSession session, String name) throws ActiveMQException {
+        ClientSession.AddressQuery address = session.addressQuery(SimpleString.of(name));
+        int consumers = 0;
+        if (address.isExists()) {
+            for (SimpleString queue : address.getQueueNames()) {
+                consumers += session.queueQuery(queue).getConsumerCount();
+            }
+        }
+        return new DestinationStatus(0, consumers);
+    }
+}

@@ -1,0 +1,186 @@
+package io.solarwind.interfaces.rest;
+
+import io.solarwind.application.EventPublisher;
+import io.solarwind.application.PurposeRegistry;
+import io.solarwind.config.Setting;
+import io.solarwind.domain.Event;
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.InvalidInputException;
+import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin API (register, list, read, delete purposes) and the publish endpoint.
+ * Path segments are matched loosely ({@code .*}) so that a bad name, even one holding a
+ * '/', gets a 400 that names it rather than a bare 404.
+ */
+@Path("topics")
+@ApplicationScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class TopicsResource {
+    private static final int MAX_ADMIN_BODY = 16 * 1024;
+
+    @Inject
+    PurposeRegistry registry;
+    @Inject
+    EventPublisher publisher;
+
+    @GET
+    public JsonValue topics() {
+        JsonArrayBuilder topics = Json.createArrayBuilder();
+        registry.all().forEach((topic, purposes) -> topics.add(Json.createObjectBuilder()
+                .add("topic", topic)
+                .add("purposes", registrations(purposes))));
+        return topics.build();
+    }
+
+    @GET
+    @Path("{topic: .*}/purposes")
+    public JsonValue purposes(@PathParam("topic") String topic) {
+        return registrations(registry.purposesOf(Topic.of(topic))).build();
+    }
+
+    @GET
+    @Path("{topic: .*}/purposes/{purpose: .*}")
+    public JsonValue purpose(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
+        Topic t = Topic.of(topic);
+        Purpose p = Purpose.of(purpose);
+        return registry.find(t, p).map(this::registration).orElseThrow(() -> notFound(t, p));
+    }
+
+    @PUT
+    @Path("{topic: .*}/purposes/{purpose: .*}")
+    @Consumes(MediaType.WILDCARD)
+    public Response register(@PathParam("topic") String topic, @PathParam("purpose") String purpose,
+                             @Context UriInfo uri, InputStream body) throws IOException {
+        Topic t = Topic.of(topic);
+        Purpose p = Purpose.of(purpose);
+        Exchange exchange = Exchange.parse(exchangeOf(readAtMost(body, MAX_ADMIN_BODY, "registration body")));
+        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange);
+        JsonObject answer = registration(outcome.registration());
+        return outcome.created()
+                ? Response.created(uri.getRequestUri()).entity(answer).build()
+                : Response.ok(answer).build();
+    }
+
+    @DELETE
+    @Path("{topic: .*}/purposes/{purpose: .*}")
+    public Response unregister(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
+        Topic t = Topic.of(topic);
+        Purpose p = Purpose.of(purpose);
+        if (!registry.unregister(t, p)) {
+            throw notFound(t, p);
+        }
+        return Response.noContent().build();
+    }
+
+    /** Publishes one CloudEvent; 202 once the broker has stored it. */
+    @POST
+    @Path("{topic: .*}/events")
+    @Consumes(MediaType.WILDCARD)
+    public Response publish(@PathParam("topic") String topic, @Context HttpHeaders headers, InputStream body)
+            throws IOException {
+        Topic t = Topic.of(topic);
+        int limit = Setting.EVENT_MAX_BYTES.getInt();
+        if (headers.getLength() > limit) {
+            throw tooLarge(headers.getLength(), limit);
+        }
+        byte[] data = readAtMost(body, limit, "event");
+        Map<String, List<String>> all = headers.getRequestHeaders();
+        Event event = CloudEventsHttp.parse(t, all, headers.getHeaderString(HttpHeaders.CONTENT_TYPE), data);
+        publisher.publish(event);
+        return Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
+    }
+
+    private static String exchangeOf(byte[] body) {
+        JsonObject json;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+            json = reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new InvalidInputException("body", "the body must be a JSON object like {\"exchange\":\"direct\"}: "
+                    + e.getMessage());
+        }
+        JsonValue exchange = json.get("exchange");
+        if (exchange == null) {
+            throw new InvalidInputException("exchange", "the body has no \"exchange\"; give \"direct\" or \"fanout\"");
+        }
+        if (!(exchange instanceof JsonString s)) {
+            throw new InvalidInputException("exchange", "exchange must be the string \"direct\" or \"fanout\", not " + exchange);
+        }
+        return s.getString();
+    }
+
+    private static byte[] readAtMost(InputStream in, int limit, String what) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 8192));
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > limit) {
+                throw tooLarge(total, limit);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static ProblemException tooLarge(long size, int limit) {
+        return new ProblemException(413, "too-large", "Content too large",
+                "the body has " + size + (size > limit ? "+" : "") + " bytes; at most " + limit
+                        + " are accepted (" + Setting.EVENT_MAX_BYTES.key() + ")", "body");
+    }
+
+    private static ProblemException notFound(Topic t, Purpose p) {
+        return new ProblemException(404, "unknown-purpose", "Unknown purpose",
+                "no purpose '" + p + "' is registered on topic '" + t + "'", "purpose");
+    }
+
+    private JsonArrayBuilder registrations(List<Registration> purposes) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        purposes.forEach(r -> array.add(registration(r)));
+        return array;
+    }
+
+    private JsonObject registration(Registration r) {
+        PurposeRegistry.DestinationStatusView status = registry.status(r);
+        return Json.createObjectBuilder()
+                .add("topic", r.topic().name())
+                .add("purpose", r.purpose().name())
+                .add("exchange", r.exchange().wireName())
+                .add("destination", r.destination())
+                .add("destinationType", r.exchange().destinationType())
+                .add("pending", status.pending())
+                .add("consumers", status.consumers())
+                .add("registeredAt", r.registeredAt().toString())
+                .build();
+    }
+}
