@@ -92,6 +92,16 @@ public class TopicsResource {
                 : Response.ok(answer).build();
     }
 
+    /** {@code PUT .../purposes/} without a purpose name: 400 naming the empty purpose. */
+    @PUT
+    @Path("{topic: .*}/purposes")
+    @Consumes(MediaType.WILDCARD)
+    public Response registerWithoutPurpose(@PathParam("topic") String topic) {
+        Topic.of(topic);
+        Purpose.of("");
+        throw new IllegalStateException("unreachable: an empty purpose is invalid");
+    }
+
     @DELETE
     @Path("{topic: .*}/purposes/{purpose: .*}")
     public Response unregister(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
