@@ -6,22 +6,31 @@ import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
 import io.solarwind.infrastructure.messaging.jms.BrokerTopology;
 import io.solarwind.infrastructure.messaging.jms.JmsEventPublisher;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Starts Solar Wind in order when the application starts (broker, connection, fixed
- * destinations, registry, dispatcher) and stops it in reverse order before the
- * application goes. A failure at start fails the deployment with the cause.
+ * Starts Solar Wind in order when the application starts and stops it in reverse order
+ * before the application goes. The embedded broker starts with the application (a
+ * failure, such as a port in use, fails the deployment with its cause). Connecting to
+ * the broker, creating the fixed destinations, reading the registry and starting the
+ * dispatcher then happen on a background thread that retries until the broker answers,
+ * so Solar Wind also starts before an external broker does; it is ready once dispatching.
  */
 @ApplicationScoped
 public class SolarWind {
     private static final Logger LOG = Logger.getLogger(SolarWind.class.getName());
+    private static final long RETRY_MILLIS = 2000;
 
+    @Resource
+    ManagedThreadFactory threads;
     @Inject
     EmbeddedBroker embeddedBroker;
     @Inject
@@ -35,20 +44,47 @@ public class SolarWind {
     @Inject
     JmsEventPublisher publisher;
 
+    private volatile boolean stopping;
+    private Thread starter;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) throws Exception {
-        long started = System.nanoTime();
         if (embeddedBroker.enabled()) {
             embeddedBroker.start();
         }
-        broker.open();
-        topology.ensure();
-        registry.load();
-        dispatcher.start();
-        LOG.info(() -> "Solar Wind is dispatching (" + registry.all().values().stream().mapToInt(java.util.List::size).sum()
-                + " purposes registered) after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        starter = threads.newThread(this::connectAndDispatch);
+        starter.setName("solarwind-start");
+        starter.start();
     }
 
-    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+    private void connectAndDispatch() {
+        long started = System.nanoTime();
+        while (!stopping) {
+            try {
+                broker.open();
+                topology.ensure();
+                registry.load();
+                dispatcher.start();
+                LOG.info(() -> "Solar Wind is dispatching (" + registry.all().values().stream().mapToInt(List::size).sum()
+                        + " purposes registered) after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+                return;
+            } catch (RuntimeException e) {
+                broker.close();
+                LOG.warning("Solar Wind cannot start dispatching yet: " + e.getMessage() + "; retrying in " + RETRY_MILLIS + " ms");
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) throws InterruptedException {
+        stopping = true;
+        if (starter != null) {
+            starter.interrupt();
+            starter.join(5000);
+        }
         dispatcher.stop();
         publisher.close();
         broker.close();

@@ -28,6 +28,7 @@ public class PurposeRegistry {
 
     private final Map<String, List<Registration>> byTopic = new ConcurrentHashMap<>();
     private final Object writes = new Object();
+    private volatile boolean loaded;
 
     private RegistrationStore store;
     private PurposeDestinations destinations;
@@ -49,6 +50,18 @@ public class PurposeRegistry {
             for (Registration r : store.loadAll()) {
                 index(r);
             }
+            loaded = true;
+        }
+    }
+
+    /** Whether the stored registrations have been read; until then the registry answers nothing. */
+    public boolean isLoaded() {
+        return loaded;
+    }
+
+    private void requireLoaded() {
+        if (!loaded) {
+            throw new RegistryNotReadyException();
         }
     }
 
@@ -59,6 +72,7 @@ public class PurposeRegistry {
      * @throws PurposeConflictException when the purpose exists on the topic with the other exchange
      */
     public Outcome register(Topic topic, Purpose purpose, Exchange exchange) {
+        requireLoaded();
         synchronized (writes) {
             Optional<Registration> existing = find(topic, purpose);
             if (existing.isPresent()) {
@@ -77,6 +91,7 @@ public class PurposeRegistry {
 
     /** Removes a registration and its destination; false when there was none. */
     public boolean unregister(Topic topic, Purpose purpose) {
+        requireLoaded();
         synchronized (writes) {
             Optional<Registration> existing = find(topic, purpose);
             if (existing.isEmpty()) {
@@ -90,6 +105,7 @@ public class PurposeRegistry {
     }
 
     public Optional<Registration> find(Topic topic, Purpose purpose) {
+        requireLoaded();
         for (Registration r : routes(topic.name())) {
             if (r.purpose().equals(purpose)) {
                 return Optional.of(r);
@@ -106,12 +122,14 @@ public class PurposeRegistry {
 
     /** Every topic with its purposes, sorted by topic then purpose. */
     public Map<String, List<Registration>> all() {
+        requireLoaded();
         Map<String, List<Registration>> sorted = new TreeMap<>();
         byTopic.forEach((topic, routes) -> sorted.put(topic, sortedByPurpose(routes)));
         return sorted;
     }
 
     public List<Registration> purposesOf(Topic topic) {
+        requireLoaded();
         return sortedByPurpose(routes(topic.name()));
     }
 

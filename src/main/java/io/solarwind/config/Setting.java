@@ -36,7 +36,7 @@ public enum Setting {
     DISPATCH_POLL_MILLIS("solarwind.dispatch.poll-millis", "1000",
             "How long the dispatcher waits for an event before checking whether it should stop, in milliseconds."),
     PUBLISH_SESSIONS("solarwind.publish.sessions", "16",
-            "JMS sessions kept open for HTTP publishing; more concurrent requests wait for one."),
+            "JMS sessions kept open between HTTP publishes; a burst of more concurrent requests opens extra sessions and closes them after."),
     MAX_DELIVERY_ATTEMPTS("solarwind.delivery.max-attempts", "10",
             "Deliveries of one message before the embedded broker moves it to the dead-letter address `DLA`.");
 

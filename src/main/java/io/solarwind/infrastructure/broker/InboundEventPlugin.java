@@ -5,7 +5,7 @@ import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 /**
@@ -18,7 +18,7 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * <p>In a standalone broker: put the {@code solarwind-broker} jar in the broker's
  * {@code lib/} and name this class in {@code <broker-plugins>} (see {@code artemis/broker.xml}).
  */
-public class InboundEventPlugin implements ActiveMQServerMessagePlugin {
+public class InboundEventPlugin implements ActiveMQServerPlugin {
     private static final SimpleString INBOUND = SimpleString.of(BrokerNames.INBOUND);
 
     @Override

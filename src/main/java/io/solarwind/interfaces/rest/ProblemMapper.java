@@ -1,6 +1,7 @@
 package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.PurposeConflictException;
+import io.solarwind.application.RegistryNotReadyException;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.infrastructure.messaging.jms.BrokerUnavailableException;
 import jakarta.json.Json;
@@ -33,6 +34,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         }
         if (exception instanceof PurposeConflictException e) {
             return problem(409, "exchange-conflict", "Purpose exists with another exchange", e.getMessage(), "exchange");
+        }
+        if (exception instanceof RegistryNotReadyException e) {
+            return problem(503, "not-ready", "Not ready", e.getMessage(), null);
         }
         if (exception instanceof BrokerUnavailableException e) {
             LOG.log(Level.WARNING, "Broker unavailable", e);

@@ -1,0 +1,114 @@
+package io.solarwind.application;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PurposeRegistryTest {
+    /** The store and destinations as plain maps: what matters here is the registry's own logic. */
+    static final class Broker implements RegistrationStore, PurposeDestinations {
+        final Map<String, Registration> records = new LinkedHashMap<>();
+        final List<String> destinations = new ArrayList<>();
+
+        @Override
+        public List<Registration> loadAll() {
+            return new ArrayList<>(records.values());
+        }
+
+        @Override
+        public void save(Registration r) {
+            records.put(r.key(), r);
+        }
+
+        @Override
+        public void delete(Registration r) {
+            records.remove(r.key());
+        }
+
+        @Override
+        public void create(Registration r) {
+            destinations.add(r.destination());
+        }
+
+        @Override
+        public void remove(Registration r) {
+            destinations.remove(r.destination());
+        }
+
+        @Override
+        public DestinationStatus status(Registration r) {
+            return new DestinationStatus(0, 0);
+        }
+    }
+
+    private final Broker broker = new Broker();
+    private final PurposeRegistry registry = new PurposeRegistry(broker, broker);
+    private final Topic video = Topic.of("video.uploaded");
+
+    @Test
+    void registerCreatesDestinationRecordAndRoute() {
+        PurposeRegistry.Outcome outcome = registry.register(video, Purpose.of("encode"), Exchange.DIRECT);
+        assertTrue(outcome.created());
+        assertEquals(List.of("solarwind.direct.video.uploaded.encode"), broker.destinations);
+        assertEquals(1, broker.records.size());
+        assertEquals(List.of(outcome.registration()), registry.routes("video.uploaded"));
+    }
+
+    @Test
+    void sameRegistrationAgainChangesNothing() {
+        Registration first = registry.register(video, Purpose.of("encode"), Exchange.DIRECT).registration();
+        PurposeRegistry.Outcome again = registry.register(video, Purpose.of("encode"), Exchange.DIRECT);
+        assertFalse(again.created());
+        assertEquals(first, again.registration());
+        assertEquals(1, broker.destinations.size());
+    }
+
+    @Test
+    void otherExchangeIsAConflictThatNamesBoth() {
+        registry.register(video, Purpose.of("encode"), Exchange.DIRECT);
+        PurposeConflictException e = assertThrows(PurposeConflictException.class,
+                () -> registry.register(video, Purpose.of("encode"), Exchange.FANOUT));
+        assertTrue(e.getMessage().contains("direct") && e.getMessage().contains("fanout")
+                && e.getMessage().contains("encode") && e.getMessage().contains("video.uploaded"), e.getMessage());
+        assertEquals(Exchange.DIRECT, registry.find(video, Purpose.of("encode")).orElseThrow().exchange());
+    }
+
+    @Test
+    void samePurposeNameOnAnotherTopicIsIndependent() {
+        registry.register(video, Purpose.of("audit"), Exchange.DIRECT);
+        registry.register(Topic.of("video.encoded"), Purpose.of("audit"), Exchange.FANOUT);
+        assertEquals(2, registry.all().size());
+    }
+
+    @Test
+    void unregisterRemovesEverything() {
+        registry.register(video, Purpose.of("encode"), Exchange.DIRECT);
+        assertTrue(registry.unregister(video, Purpose.of("encode")));
+        assertFalse(registry.unregister(video, Purpose.of("encode")));
+        assertEquals(List.of(), registry.routes("video.uploaded"));
+        assertTrue(broker.records.isEmpty() && broker.destinations.isEmpty());
+        assertTrue(registry.all().isEmpty());
+    }
+
+    @Test
+    void loadRebuildsTheIndexFromTheStore() {
+        registry.register(video, Purpose.of("b"), Exchange.DIRECT);
+        registry.register(video, Purpose.of("a"), Exchange.FANOUT);
+        PurposeRegistry restarted = new PurposeRegistry(broker, broker);
+        restarted.load();
+        assertEquals(List.of("a", "b"), restarted.purposesOf(video).stream().map(r -> r.purpose().name()).toList());
+        assertEquals(2, restarted.routes("video.uploaded").size());
+        assertEquals(List.of(), restarted.routes("unknown"));
+    }
+}
