@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PurposeRegistryTest {
@@ -55,6 +56,19 @@ class PurposeRegistryTest {
     private final Broker broker = new Broker();
     private final PurposeRegistry registry = new PurposeRegistry(broker, broker);
     private final Topic video = Topic.of("video.uploaded");
+
+    @BeforeEach
+    void load() {
+        registry.load();
+    }
+
+    @Test
+    void answersNothingBeforeTheStoreIsRead() {
+        PurposeRegistry fresh = new PurposeRegistry(broker, broker);
+        assertThrows(RegistryNotReadyException.class, () -> fresh.register(video, Purpose.of("a"), Exchange.DIRECT));
+        assertThrows(RegistryNotReadyException.class, fresh::all);
+        assertTrue(broker.destinations.isEmpty(), "nothing created before the registry knows what exists");
+    }
 
     @Test
     void registerCreatesDestinationRecordAndRoute() {
