@@ -18,7 +18,7 @@ if [ ! -x "$dist/bin/artemis" ]; then
   mvn -q dependency:unpack -Dartifact=org.apache.activemq:apache-artemis:$version:zip:bin \
       -DoutputDirectory=target/artemis-dist
 fi
-if [ ! -f target/solarwind-broker.jar ]; then
+if [ ! -f src/target/solarwind-broker.jar ]; then
   mvn -q -DskipTests package
 fi
 if [ ! -x "$instance/bin/artemis" ]; then
@@ -26,6 +26,6 @@ if [ ! -x "$instance/bin/artemis" ]; then
       --user solarwind --password solarwind "$instance" >/dev/null
 fi
 cp artemis/broker.xml "$instance/etc/broker.xml"
-cp target/solarwind-broker.jar "$instance/lib/"
+cp src/target/solarwind-broker.jar "$instance/lib/"
 export JAVA_ARGS="${JAVA_ARGS:-} -Dsolarwind.broker.port=$port"
 exec "$instance/bin/artemis" run

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SettingsDocumentationTest {
     @Test
     void readmeListsEverySettingAsDeclared() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("../README.md"));
         String table = Setting.markdownTable();
         assertTrue(readme.contains(table), "README.md must contain the settings table generated from Setting:\n\n" + table);
     }
