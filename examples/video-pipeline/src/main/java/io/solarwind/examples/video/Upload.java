@@ -1,0 +1,5 @@
+package io.solarwind.examples.video;
+
+/** The data of a {@code video.uploaded} event. */
+public record Upload(String video, long bytes) {
+}

@@ -1,0 +1,44 @@
+package io.solarwind.handler;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares what a {@code @MessageDriven} handler does with a topic's events. On deployment
+ * the purpose is registered with Solar Wind (a conflicting exchange fails the deployment),
+ * and the bean consumes the purpose's destination: each bean class is one instance of the
+ * purpose.
+ */
+@Documented
+@InterceptorBinding
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Purpose {
+    /** The topic: the CloudEvents {@code type} of the events ({@code video.uploaded}). */
+    @Nonbinding
+    String topic();
+
+    /** The purpose's name ({@code encode-mp4}): letters, digits, '_' and '-'. */
+    @Nonbinding
+    String name();
+
+    /** How this purpose's instances share events; {@link Exchange#DIRECT} by default. */
+    @Nonbinding
+    Exchange exchange() default Exchange.DIRECT;
+
+    /**
+     * Deliveries of one event before it goes to the dead-letter address; 0 takes
+     * {@code solarwind.handler.max-attempts} (default 5).
+     */
+    @Nonbinding
+    int maxAttempts() default 0;
+
+    /** Events this instance handles at once (JMS sessions); fanout instances always use 1, to see each event once. */
+    @Nonbinding
+    int concurrency() default 1;
+}

@@ -1,0 +1,111 @@
+package io.solarwind.handler.internal;
+
+import io.solarwind.handler.HandlerSetting;
+import io.solarwind.handler.Purpose;
+import jakarta.ejb.MessageDriven;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.WithAnnotations;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+
+/**
+ * Registers every {@link Purpose} message-driven bean of an application with Solar Wind's
+ * admin API while the application starts, retrying while the Solar Wind server is not up
+ * yet. A purpose registered with the other exchange, or a bad name, is a CDI deployment
+ * problem: the application does not start (so no handler of it consumes anything) and the
+ * deployment error says which declaration conflicts with what.
+ */
+public class PurposeRegistrar implements Extension {
+    private static final Logger LOG = Logger.getLogger(PurposeRegistrar.class.getName());
+    private final List<Class<?>> handlers = new ArrayList<>();
+
+    <T> void collect(@Observes @WithAnnotations(Purpose.class) ProcessAnnotatedType<T> type) {
+        Class<T> handler = type.getAnnotatedType().getJavaClass();
+        if (handler.isAnnotationPresent(MessageDriven.class) && handler.isAnnotationPresent(Purpose.class)) {
+            handlers.add(handler);
+        }
+    }
+
+    void register(@Observes AfterDeploymentValidation validation) {
+        if (handlers.isEmpty()) {
+            return;
+        }
+        String admin = HandlerSetting.ADMIN_URL.get();
+        AdminClient client = RestClientBuilder.newBuilder()
+                .baseUri(URI.create(admin))
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(30, TimeUnit.SECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(AdminClient.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HandlerSetting.REGISTRATION_TIMEOUT.getInt());
+        for (Class<?> handler : handlers) {
+            try {
+                register(client, admin, handler, handler.getAnnotation(Purpose.class), deadline);
+            } catch (DeploymentException refused) {
+                validation.addDeploymentProblem(refused);
+            }
+        }
+    }
+
+    private static void register(AdminClient client, String admin, Class<?> handler, Purpose purpose, long deadline) {
+        String exchange = purpose.exchange().name().toLowerCase(Locale.ROOT);
+        String declaration = handler.getName() + " declares purpose '" + purpose.name() + "' on topic '"
+                + purpose.topic() + "' with exchange " + exchange;
+        while (true) {
+            String problem;
+            try (Response response = client.register(purpose.topic(), purpose.name(), "{\"exchange\":\"" + exchange + "\"}")) {
+                int status = response.getStatus();
+                if (status == 200 || status == 201) {
+                    LOG.info(() -> "Solar Wind: " + declaration + " (" + (status == 201 ? "registered" : "already registered") + ")");
+                    return;
+                }
+                String body = response.hasEntity() ? response.readEntity(String.class) : "";
+                boolean answeredBySolarWind = String.valueOf(response.getHeaderString("Content-Type")).startsWith("application/problem+json");
+                if (status == 409 && answeredBySolarWind) {
+                    throw new DeploymentException("Conflicting purpose declaration: " + declaration
+                            + ", but Solar Wind answered: " + detail(body));
+                }
+                if (status >= 400 && status < 500 && answeredBySolarWind) {
+                    throw new DeploymentException("Solar Wind refused the purpose: " + declaration + ": " + detail(body));
+                }
+                problem = "HTTP " + status + (answeredBySolarWind ? " " + detail(body) : " (Solar Wind is not deployed there yet)");
+            } catch (ProcessingException e) {
+                problem = e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DeploymentException("Could not register with Solar Wind at " + admin + " (" + problem + "): "
+                        + declaration + "; set " + HandlerSetting.ADMIN_URL.key() + " to the Solar Wind server");
+            }
+            String why = problem;
+            LOG.info(() -> "Solar Wind at " + admin + " is not answering yet (" + why + "); retrying");
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeploymentException("Interrupted while registering: " + declaration, e);
+            }
+        }
+    }
+
+    /** The {@code detail} of a problem document, or the body as it is. */
+    static String detail(String body) {
+        int at = body.indexOf("\"detail\":\"");
+        if (at < 0) {
+            return body;
+        }
+        int start = at + 10;
+        int end = body.indexOf("\",\"", start);
+        return (end < 0 ? body.substring(start) : body.substring(start, end)).replace("\\\"", "\"");
+    }
+}

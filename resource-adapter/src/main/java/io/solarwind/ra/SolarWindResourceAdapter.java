@@ -1,0 +1,83 @@
+package io.solarwind.ra;
+
+import io.solarwind.handler.Exchange;
+import io.solarwind.handler.PurposeDestination;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.logging.Logger;
+import org.apache.activemq.artemis.ra.ActiveMQResourceAdapter;
+import org.apache.activemq.artemis.ra.inflow.ActiveMQActivationSpec;
+
+/**
+ * The Artemis resource adapter, plus one step at endpoint activation: when the
+ * message-driven bean carries {@code @io.solarwind.handler.Purpose}, the activation consumes
+ * that purpose's destination (a queue for direct, a topic with its own non-durable
+ * subscription for fanout). The annotation is read by name: its class lives in the
+ * application's class loader, not in this adapter's.
+ */
+public class SolarWindResourceAdapter extends ActiveMQResourceAdapter {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(SolarWindResourceAdapter.class.getName());
+    static final String PURPOSE_ANNOTATION = "io.solarwind.handler.Purpose";
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        Class<?> bean = factory.getEndpointClass();
+        Annotation purpose = bean == null ? null : purposeOf(bean);
+        if (purpose != null && spec instanceof ActiveMQActivationSpec activation) {
+            String topic = (String) attribute(purpose, "topic");
+            String name = (String) attribute(purpose, "name");
+            Exchange exchange = Exchange.valueOf(attribute(purpose, "exchange").toString());
+            int concurrency = (Integer) attribute(purpose, "concurrency");
+            String destination = PurposeDestination.name(topic, name, exchange);
+            activation.setUseJNDI(false);
+            activation.setDestination(destination);
+            if (exchange == Exchange.DIRECT) {
+                activation.setDestinationType("jakarta.jms.Queue");
+                activation.setMaxSession(Math.max(1, concurrency));
+            } else {
+                activation.setDestinationType("jakarta.jms.Topic");
+                activation.setSubscriptionDurability("NonDurable");
+                activation.setMaxSession(1); // one subscription, so this instance sees each event once
+            }
+            activation.validate();
+            LOG.info(() -> "Solar Wind handler " + bean.getName() + " consumes " + destination
+                    + " (purpose '" + name + "' on topic '" + topic + "', " + exchange.name().toLowerCase() + ")");
+        }
+        super.endpointActivation(factory, spec);
+    }
+
+    static Annotation purposeOf(Class<?> bean) {
+        for (Class<?> c = bean; c != null; c = c.getSuperclass()) {
+            for (Annotation a : c.getDeclaredAnnotations()) {
+                if (a.annotationType().getName().equals(PURPOSE_ANNOTATION)) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Object attribute(Annotation annotation, String name) throws ResourceException {
+        try {
+            Method m = annotation.annotationType().getMethod(name);
+            m.setAccessible(true);
+            return m.invoke(annotation);
+        } catch (ReflectiveOperationException e) {
+            throw new ResourceException("Cannot read " + name + " of " + annotation, e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return super.equals(other);
+    }
+
+    @Override
+    public int hashCode() {
+        return super.hashCode();
+    }
+}
