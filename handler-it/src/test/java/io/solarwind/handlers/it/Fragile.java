@@ -1,0 +1,20 @@
+package io.solarwind.handlers.it;
+
+import io.solarwind.handler.Purpose;
+import io.solarwind.handler.ReceivedEvent;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.Message;
+
+/** Fails on every event whose data says {@code poison}; records every attempt. */
+@Purpose(topic = Topics.FAILING, name = "fragile", maxAttempts = 3)
+@MessageDriven
+public class Fragile extends RecordingHandler {
+    @Override
+    public void onMessage(Message message) {
+        super.onMessage(message);
+        ReceivedEvent event = ReceivedEvent.of(message);
+        if (event.text().contains("poison")) {
+            throw new IllegalStateException("fragile cannot digest " + event.id());
+        }
+    }
+}

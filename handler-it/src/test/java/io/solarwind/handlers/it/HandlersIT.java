@@ -1,0 +1,242 @@
+package io.solarwind.handlers.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.solarwind.handler.internal.HandlerBindings;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import javax.naming.InitialContext;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Handlers as users write them (@Purpose message-driven beans), deployed by Arquillian into
+ * a Liberty server of their own; Solar Wind runs in another Liberty server, another JVM.
+ * Tests marked {@link RunAsClient} run in the build's JVM; the others run inside the
+ * handlers server, next to the beans.
+ */
+@ExtendWith(ArquillianExtension.class)
+class HandlersIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = "handlers", order = 1)
+    static WebArchive handlers() {
+        return handlerWar("handlers-it.war", ShareOne.class, ShareTwo.class, WatchOne.class, WatchTwo.class, Fragile.class);
+    }
+
+    @Deployment(name = "conflict", managed = false)
+    static WebArchive conflict() {
+        return handlerWar("conflict-it.war", Clash.class);
+    }
+
+    /** A handler WAR as a user's build makes it: the classes, the handler API jar, the generated bindings. */
+    static WebArchive handlerWar(String name, Class<?>... handlers) {
+        Map<String, String> beans = new LinkedHashMap<>();
+        for (Class<?> handler : handlers) {
+            beans.put(handler.getSimpleName(), handler.getName());
+        }
+        File api = new File(System.getProperty("solarwind.it.handler-api"));
+        return ShrinkWrap.create(WebArchive.class, name)
+                .addClasses(handlers)
+                .addClasses(RecordingHandler.class, Collector.class, Topics.class)
+                .addAsLibrary(ShrinkWrap.createFromZipFile(JavaArchive.class, api))
+                .addAsWebInfResource(new StringAsset(HandlerBindings.xml(beans)), "ibm-ejb-jar-bnd.xml")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @Test
+    @OperateOnDeployment("handlers")
+    void deployingRegistersEachPurposeAndItsInstancesConnect() throws Exception {
+        await("registrations with their instances", () -> consumers(Topics.DIRECT, "share") == 2
+                && consumers(Topics.FANOUT, "watch") == 2 && consumers(Topics.FAILING, "fragile") == 1);
+        String share = solarWind("GET", "/api/v1/topics/" + Topics.DIRECT + "/purposes/share", null).body();
+        assertTrue(share.contains("\"exchange\":\"direct\"") && share.contains("\"destination\":\"solarwind.direct.it.handlers.direct.share\""), share);
+        String watch = solarWind("GET", "/api/v1/topics/" + Topics.FANOUT + "/purposes/watch", null).body();
+        assertTrue(watch.contains("\"exchange\":\"fanout\""), watch);
+    }
+
+    @Test
+    @OperateOnDeployment("handlers")
+    void directEventsAreSharedBetweenTwoInstancesWithoutLossOrDuplicates() throws Exception {
+        await("both instances connected", () -> consumers(Topics.DIRECT, "share") == 2);
+        List<String> sent = publish(Topics.DIRECT, "direct", 200, "{}");
+        await("200 events handled", () -> Collector.of(ShareOne.class).size() + Collector.of(ShareTwo.class).size() >= 200);
+        Thread.sleep(1000);
+        List<String> all = new ArrayList<>(Collector.of(ShareOne.class));
+        all.addAll(Collector.of(ShareTwo.class));
+        assertEquals(200, all.size(), "no event handled twice");
+        assertEquals(new HashSet<>(sent), new HashSet<>(all), "every event handled");
+        assertTrue(!Collector.of(ShareOne.class).isEmpty() && !Collector.of(ShareTwo.class).isEmpty(),
+                "both instances got some: " + Collector.of(ShareOne.class).size() + " / " + Collector.of(ShareTwo.class).size());
+    }
+
+    @Test
+    @OperateOnDeployment("handlers")
+    void fanoutEventsReachEveryInstance() throws Exception {
+        await("both subscribers connected", () -> consumers(Topics.FANOUT, "watch") == 2);
+        List<String> sent = publish(Topics.FANOUT, "fanout", 50, "{}");
+        await("50 events at each instance", () -> Collector.of(WatchOne.class).size() >= 50 && Collector.of(WatchTwo.class).size() >= 50);
+        Thread.sleep(1000);
+        assertEquals(new HashSet<>(sent), new HashSet<>(Collector.of(WatchOne.class)));
+        assertEquals(new HashSet<>(sent), new HashSet<>(Collector.of(WatchTwo.class)));
+        assertEquals(50, Collector.of(WatchOne.class).size());
+        assertEquals(50, Collector.of(WatchTwo.class).size());
+    }
+
+    @Test
+    @OperateOnDeployment("handlers")
+    void aFailingHandlerGetsTheEventAgainThenItGoesToTheDeadLetterAddressWhileOthersFlow() throws Exception {
+        await("fragile connected", () -> consumers(Topics.FAILING, "fragile") == 1);
+        List<String> poison = publish(Topics.FAILING, "poison", 1, "{\"poison\":true}");
+        List<String> good = publish(Topics.FAILING, "good", 30, "{}");
+        String poisonId = poison.get(0);
+        await("good events handled", () -> Collector.of(Fragile.class).containsAll(good));
+
+        ConnectionFactory factory = (ConnectionFactory) new InitialContext().lookup("jms/solarwind");
+        try (JMSContext context = factory.createContext()) {
+            JMSConsumer dla = context.createConsumer(context.createQueue("DLA"), "ce_id = '" + poisonId + "'");
+            Message dead = dla.receive(WAIT.toMillis());
+            assertNotNull(dead, "the poison event is on the dead-letter address");
+            assertEquals("fragile", dead.getStringProperty("solarwind_purpose"));
+            assertEquals(Topics.FAILING, dead.getStringProperty("solarwind_topic"));
+            assertEquals(3, dead.getIntProperty("solarwind_attempts"));
+            assertTrue(dead.getStringProperty("solarwind_reason").contains("fragile cannot digest " + poisonId),
+                    dead.getStringProperty("solarwind_reason"));
+            assertNull(dla.receive(500), "dead-lettered once");
+        }
+        long attempts = Collector.of(Fragile.class).stream().filter(poisonId::equals).count();
+        assertEquals(3, attempts, "delivered three times before giving up");
+        assertEquals(0, pending(Topics.FAILING, "fragile"), "nothing left behind");
+    }
+
+    @Test
+    @RunAsClient
+    void aConflictingDeclarationFailsTheDeploymentAndSaysWhy() throws Exception {
+        String http = System.getProperty("solarwind.it.http");
+        HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(http + "/api/v1/topics/" + Topics.CONFLICT + "/purposes/clash"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"exchange\":\"direct\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(registered.statusCode() == 201 || registered.statusCode() == 200, registered.body());
+
+        assertThrows(Exception.class, () -> deployer.deploy("conflict"), "the conflicting WAR must not start");
+
+        Path log = Path.of(System.getProperty("arquillian.wlp"), "usr/servers/handlers/logs/messages.log");
+        String expected = "Conflicting purpose declaration: " + Clash.class.getName() + " declares purpose 'clash' on topic '"
+                + Topics.CONFLICT + "' with exchange fanout, but Solar Wind answered: purpose 'clash' on topic '"
+                + Topics.CONFLICT + "' is registered with exchange direct";
+        assertTrue(Files.readString(log).contains(expected), "the deployment error names the conflict:\n" + expected);
+        String after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(http + "/api/v1/topics/" + Topics.CONFLICT + "/purposes/clash")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(after.contains("\"exchange\":\"direct\"") && after.contains("\"consumers\":0"), after);
+        try {
+            deployer.undeploy("conflict");
+        } catch (RuntimeException ignored) {
+            // it never started
+        }
+    }
+
+    // --- helpers that run inside the handlers server ---
+
+    private static String adminUrl() {
+        return ConfigProvider.getConfig().getValue("solarwind.admin.url", String.class);
+    }
+
+    private static HttpResponse<String> solarWind(String method, String path, Map<String, String> headersAndBody) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl() + path));
+        if (headersAndBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            headersAndBody.forEach((k, v) -> {
+                if (!k.equals("body")) {
+                    request.header(k, v);
+                }
+            });
+            request.method(method, HttpRequest.BodyPublishers.ofString(headersAndBody.get("body")));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> publish(String topic, String prefix, int count, String json) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + i;
+            HttpResponse<String> r = solarWind("POST", "/api/v1/topics/" + topic + "/events",
+                    Map.of("ce-id", id, "ce-source", "/it/handlers", "Content-Type", "application/json", "body", json));
+            assertEquals(202, r.statusCode(), r.body());
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static int consumers(String topic, String purpose) {
+        return number(topic, purpose, "consumers");
+    }
+
+    private static int pending(String topic, String purpose) {
+        return number(topic, purpose, "pending");
+    }
+
+    private static int number(String topic, String purpose, String field) {
+        try {
+            String body = solarWind("GET", "/api/v1/topics/" + topic + "/purposes/" + purpose, null).body();
+            int at = body.indexOf("\"" + field + "\":");
+            if (at < 0) {
+                return -1;
+            }
+            int start = at + field.length() + 3;
+            int end = start;
+            while (end < body.length() && Character.isDigit(body.charAt(end))) {
+                end++;
+            }
+            return Integer.parseInt(body.substring(start, end));
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

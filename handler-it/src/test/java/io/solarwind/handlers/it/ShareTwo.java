@@ -1,0 +1,11 @@
+package io.solarwind.handlers.it;
+
+import io.solarwind.handler.Exchange;
+import io.solarwind.handler.Purpose;
+import jakarta.ejb.MessageDriven;
+
+/** Second instance of the direct purpose share. */
+@Purpose(topic = Topics.DIRECT, name = "share", exchange = Exchange.DIRECT)
+@MessageDriven
+public class ShareTwo extends RecordingHandler {
+}
