@@ -1,0 +1,47 @@
+package io.solarwind.handler.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.solarwind.handler.Exchange;
+import io.solarwind.handler.HandlerSetting;
+import io.solarwind.handler.PurposeDestination;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HandlerApiTest {
+    @Test
+    void destinationsFollowTheContract() {
+        assertEquals("solarwind.direct.video.uploaded.encode-mp4", PurposeDestination.name("video.uploaded", "encode-mp4", Exchange.DIRECT));
+        assertEquals("solarwind.fanout.video.uploaded.audit-log", PurposeDestination.name("video.uploaded", "audit-log", Exchange.FANOUT));
+    }
+
+    @Test
+    void bindingsPointEveryBeanAtTheSharedActivationSpec() {
+        Map<String, String> beans = new LinkedHashMap<>();
+        beans.put("Encoder", "com.example.Encoder");
+        beans.put("Auditor", "com.example.Auditor");
+        String xml = HandlerBindings.xml(beans);
+        assertTrue(xml.contains("<message-driven name=\"Encoder\">\n    <jca-adapter activation-spec-binding-name=\"solarwind/handlers\"/>"), xml);
+        assertTrue(xml.contains("<message-driven name=\"Auditor\">"), xml);
+        assertTrue(xml.startsWith("<?xml") && xml.trim().endsWith("</ejb-jar-bnd>"));
+    }
+
+    @Test
+    void problemDetailIsReadFromTheProblemDocument() {
+        String body = "{\"type\":\"urn:solarwind:problem:exchange-conflict\",\"title\":\"x\",\"status\":409,"
+                + "\"detail\":\"purpose 'a' on topic 't' is registered with exchange direct\",\"field\":\"exchange\"}";
+        assertEquals("purpose 'a' on topic 't' is registered with exchange direct", PurposeRegistrar.detail(body));
+        assertEquals("plain", PurposeRegistrar.detail("plain"));
+    }
+
+    @Test
+    void readmeListsEveryHandlerSettingAsDeclared() throws Exception {
+        String readme = Files.readString(Path.of("../README.md"));
+        String table = HandlerSetting.markdownTable();
+        assertTrue(readme.contains(table), "README.md must contain the handler settings table:\n\n" + table);
+    }
+}
