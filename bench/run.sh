@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Solar Wind's benchmark: builds everything, starts Solar Wind (Liberty + embedded Artemis) and
+# RabbitMQ on this machine, runs the scenarios side by side, prints the table last and writes
+# bench/results/bench-<date>.{md,png}.  Not part of the test suite.
+#
+#   bench/run.sh                          # scenarios 1,2,3,6, 3 rounds of 10 s
+#   bench/run.sh --rounds 1 --seconds 5   # quicker
+#
+# Needs Debian's rabbitmq-server (installed here with apt-get when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HTTP_PORT=${BENCH_HTTP_PORT:-9180}
+BROKER_PORT=${BENCH_BROKER_PORT:-61716}
+
+if ! command -v rabbitmq-server >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+fi
+mvn -q install -DskipTests
+mvn -q -pl bench package -DskipTests
+
+cleanup() {
+  mvn -q -pl src liberty:stop >/dev/null 2>&1 || true
+  rabbitmqctl stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+rabbitmqctl status >/dev/null 2>&1 || (rabbitmq-server -detached >/dev/null 2>&1; sleep 2)
+rabbitmqctl await_startup >/dev/null
+
+mvn -q -pl src liberty:create liberty:deploy liberty:start \
+    -Dsolarwind.http.port=$HTTP_PORT -Dsolarwind.https.port=$((HTTP_PORT + 363)) -Dsolarwind.broker.port=$BROKER_PORT
+for _ in $(seq 1 120); do
+  curl -fs http://localhost:$HTTP_PORT/health/ready >/dev/null && break
+  sleep 1
+done
+
+java -cp "bench/target/solarwind-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" io.solarwind.bench.Bench \
+    --http http://localhost:$HTTP_PORT --broker tcp://localhost:$BROKER_PORT --rabbit localhost:5672 "$@"

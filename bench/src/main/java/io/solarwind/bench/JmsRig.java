@@ -1,0 +1,209 @@
+package io.solarwind.bench;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * Solar Wind (publish to {@code solarwind.inbound}, purposes registered over HTTP, the
+ * dispatcher copies) or the same Artemis broker used directly (one queue, or a multicast
+ * address with one durable shared subscription per direct purpose), through the same JMS
+ * client code: persistent sends with completion listeners, transacted consumers.
+ */
+public final class JmsRig implements Rig {
+    private static final int WINDOW = 1000;
+    private static final int ACK_EVERY = 50;
+
+    private final boolean solarWind;
+    private final String broker;
+    private final String http;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final List<Connection> connections = new ArrayList<>();
+    private final List<Thread> consumers = new ArrayList<>();
+    private final Map<String, Destination> publishTo = new HashMap<>();
+    private ActiveMQConnectionFactory factory;
+    private volatile boolean running;
+
+    private JmsRig(boolean solarWind, String broker, String http) {
+        this.solarWind = solarWind;
+        this.broker = broker;
+        this.http = http;
+    }
+
+    public static JmsRig solarWind(String broker, String http) {
+        return new JmsRig(true, broker, http);
+    }
+
+    public static JmsRig rawArtemis(String broker) {
+        return new JmsRig(false, broker, null);
+    }
+
+    @Override
+    public void start(Scenario scenario, String run, Meter meter) throws Exception {
+        factory = new ActiveMQConnectionFactory(broker);
+        factory.setConfirmationWindowSize(1024 * 1024);
+        running = true;
+        boolean oneQueue = scenario.purposes().size() == 1 && !scenario.counted().fanout() && scenario.topics() == 1;
+        for (String topic : scenario.topicNames(run)) {
+            for (Scenario.Group group : scenario.purposes()) {
+                boolean counted = group == scenario.counted();
+                for (int i = 0; i < group.instances(); i++) {
+                    Connection c = connect();
+                    Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+                    MessageConsumer consumer;
+                    if (solarWind) {
+                        if (i == 0) {
+                            register(topic, group);
+                        }
+                        String name = "solarwind." + (group.fanout() ? "fanout." : "direct.") + topic + "." + group.purpose();
+                        consumer = s.createConsumer(group.fanout() ? s.createTopic(name) : s.createQueue(name));
+                    } else if (oneQueue) {
+                        consumer = s.createConsumer(s.createQueue(topic));
+                    } else if (group.fanout()) {
+                        consumer = s.createConsumer(s.createTopic(topic));
+                    } else {
+                        consumer = s.createSharedDurableConsumer(s.createTopic(topic), topic + "." + group.purpose());
+                    }
+                    consume(s, consumer, counted, meter);
+                }
+            }
+            if (!solarWind) {
+                publishTo.put(topic, oneQueue ? org.apache.activemq.artemis.jms.client.ActiveMQDestination.createQueue(topic)
+                        : org.apache.activemq.artemis.jms.client.ActiveMQDestination.createTopic(topic));
+            }
+        }
+    }
+
+    private void register(String topic, Scenario.Group group) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/purposes/" + group.purpose()))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"exchange\":\"" + (group.fanout() ? "fanout" : "direct") + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201 && r.statusCode() != 200) {
+            throw new IllegalStateException("registering " + topic + "/" + group.purpose() + ": " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private Connection connect() throws Exception {
+        Connection c = factory.createConnection();
+        c.start();
+        synchronized (connections) {
+            connections.add(c);
+        }
+        return c;
+    }
+
+    private void consume(Session session, MessageConsumer consumer, boolean counted, Meter meter) {
+        Thread t = new Thread(() -> {
+            int uncommitted = 0;
+            try {
+                while (running) {
+                    Message m = consumer.receive(100);
+                    if (m == null) {
+                        if (uncommitted > 0) {
+                            session.commit();
+                            uncommitted = 0;
+                        }
+                        continue;
+                    }
+                    meter.delivered(counted, m.getLongProperty("bench_sent"));
+                    if (++uncommitted >= ACK_EVERY) {
+                        session.commit();
+                        uncommitted = 0;
+                    }
+                }
+            } catch (Exception e) {
+                if (running) {
+                    e.printStackTrace();
+                }
+            }
+        }, "consumer");
+        t.setDaemon(true);
+        t.start();
+        consumers.add(t);
+    }
+
+    @Override
+    public Publisher publisher() throws Exception {
+        Connection c = connect();
+        Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(null);
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        Destination inbound = session.createTopic("solarwind.inbound");
+        Semaphore window = new Semaphore(WINDOW);
+        CompletionListener done = new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                window.release();
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                window.release();
+                exception.printStackTrace();
+            }
+        };
+        return new Publisher() {
+            @Override
+            public void publish(String topic, byte[] data) throws Exception {
+                window.acquire();
+                BytesMessage m = session.createBytesMessage();
+                m.writeBytes(data);
+                m.setLongProperty("bench_sent", System.nanoTime());
+                if (solarWind) {
+                    m.setStringProperty("ce_type", topic);
+                    m.setStringProperty("ce_id", UUID.randomUUID().toString());
+                    m.setStringProperty("ce_source", "/bench");
+                    producer.send(inbound, m, done);
+                } else {
+                    producer.send(publishTo.get(topic), m, done);
+                }
+            }
+
+            @Override
+            public void flush() throws Exception {
+                if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("sends not confirmed within 60 s");
+                }
+                window.release(WINDOW);
+            }
+
+            @Override
+            public void close() throws Exception {
+                session.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        for (Thread t : consumers) {
+            t.join(2000);
+        }
+        synchronized (connections) {
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+        factory.close();
+    }
+}

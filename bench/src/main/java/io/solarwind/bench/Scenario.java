@@ -1,0 +1,49 @@
+package io.solarwind.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one run exercises: the purposes of one topic (each direct with its consumers, or
+ * fanout with its subscribers), how many topics the events spread over, and the pace.
+ */
+public record Scenario(String name, List<Group> purposes, int topics, int ratePerSecond) {
+    /** One purpose: its exchange and how many instances consume it. */
+    public record Group(String purpose, boolean fanout, int instances) {
+    }
+
+    public static Scenario oneDirect() {
+        return new Scenario("1: direct, 2 consumers", List.of(new Group("work", false, 2)), 1, 0);
+    }
+
+    public static Scenario threePurposes() {
+        return new Scenario("2: direct+direct+fanout(2)", List.of(new Group("encode", false, 2),
+                new Group("thumbnail", false, 2), new Group("audit", true, 2)), 1, 0);
+    }
+
+    public static Scenario fanout(int subscribers) {
+        return new Scenario("3: fanout to " + subscribers, List.of(new Group("watch", true, subscribers)), 1, 0);
+    }
+
+    public static Scenario manyTopics(int topics) {
+        return new Scenario("4: " + topics + " topics x 3 purposes", List.of(new Group("a", false, 1),
+                new Group("b", false, 1), new Group("c", true, 1)), topics, 0);
+    }
+
+    public Scenario atRate(int rate) {
+        return new Scenario(name + " @" + rate + "/s", purposes, topics, rate);
+    }
+
+    /** The first purpose: its deliveries are the events counted (per instance for fanout). */
+    public Group counted() {
+        return purposes.get(0);
+    }
+
+    public List<String> topicNames(String run) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < topics; i++) {
+            names.add("bench." + run + ".t" + i);
+        }
+        return names;
+    }
+}
