@@ -106,7 +106,7 @@ public class Dispatcher {
         long poll = Math.max(10, Setting.DISPATCH_POLL_MILLIS.getInt());
         long backoff = 100;
         while (running) {
-            try (Session session = broker.connection().createSession(true, Session.SESSION_TRANSACTED);
+            try (Session session = broker.transactedConnection().createSession(true, Session.SESSION_TRANSACTED);
                  MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerNames.DISPATCH_FQQN));
                  MessageProducer producer = session.createProducer(null)) {
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);

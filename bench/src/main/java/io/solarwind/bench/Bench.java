@@ -21,7 +21,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * alternating the systems round by round (these machines are noisy: only ratios taken side by
  * side compare), and prints the median of the rounds with the ratios, last.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,6]</pre>
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"]</pre>
  */
 public final class Bench {
     private static final int PUBLISHERS = 2;
@@ -42,6 +42,9 @@ public final class Bench {
         systems.put("Solar Wind", () -> JmsRig.solarWind(broker, http));
         systems.put("raw Artemis", () -> JmsRig.rawArtemis(broker));
         systems.put("RabbitMQ", () -> new RabbitRig(rabbit[0], Integer.parseInt(rabbit[1])));
+        if (args.containsKey("systems")) {
+            systems.keySet().retainAll(List.of(args.get("systems").split(",")));
+        }
     }
 
     public static void main(String[] argv) throws Exception {
@@ -170,8 +173,8 @@ public final class Bench {
         t.append("| scenario | system | events/s | p50 ms | p99 ms | p99.9 ms | / raw Artemis | / RabbitMQ |\n");
         t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row row : rows) {
-            double raw = row.median.get("raw Artemis").eventsPerSecond();
-            double rabbit = row.median.get("RabbitMQ").eventsPerSecond();
+            double raw = row.median.containsKey("raw Artemis") ? row.median.get("raw Artemis").eventsPerSecond() : Double.NaN;
+            double rabbit = row.median.containsKey("RabbitMQ") ? row.median.get("RabbitMQ").eventsPerSecond() : Double.NaN;
             row.median.forEach((system, r) -> t.append(String.format("| %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s |%n",
                     row.scenario.name(), system, r.eventsPerSecond(), r.p(50), r.p(99), r.p(99.9),
                     system.equals("Solar Wind") ? String.format("%.2f", r.eventsPerSecond() / raw) : "",

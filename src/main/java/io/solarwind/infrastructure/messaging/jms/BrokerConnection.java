@@ -22,7 +22,9 @@ public class BrokerConnection {
     private static final Logger LOG = Logger.getLogger(BrokerConnection.class.getName());
 
     private ActiveMQConnectionFactory factory;
+    private ActiveMQConnectionFactory transactedFactory;
     private Connection connection;
+    private Connection transactedConnection;
     private Session adminSession;
     private ClientSession admin;
     private volatile boolean failed;
@@ -46,10 +48,28 @@ public class BrokerConnection {
                 factory.setRetryIntervalMultiplier(2.0);
                 factory.setMaxRetryInterval(10_000);
             }
+            // For transacted sessions only: a send need not wait for the broker, the commit does,
+            // and it fails (rolling everything back) if any send of the transaction failed.
+            transactedFactory = new ActiveMQConnectionFactory(url);
+            transactedFactory.setBlockOnDurableSend(false);
+            if (!url.startsWith("vm:")) {
+                transactedFactory.setReconnectAttempts(-1);
+                transactedFactory.setRetryInterval(500);
+                transactedFactory.setRetryIntervalMultiplier(2.0);
+                transactedFactory.setMaxRetryInterval(10_000);
+            }
             String user = Setting.BROKER_USER.get();
             connection = user.isEmpty()
                     ? factory.createConnection()
                     : factory.createConnection(user, Setting.BROKER_PASSWORD.get());
+            transactedConnection = user.isEmpty()
+                    ? transactedFactory.createConnection()
+                    : transactedFactory.createConnection(user, Setting.BROKER_PASSWORD.get());
+            transactedConnection.setExceptionListener(e -> {
+                failed = true;
+                LOG.warning("Broker connection failed: " + e);
+            });
+            transactedConnection.start();
             connection.setExceptionListener(e -> {
                 failed = true;
                 LOG.warning("Broker connection failed: " + e);
@@ -64,6 +84,15 @@ public class BrokerConnection {
             throw new BrokerUnavailableException("Cannot connect to the broker at " + url + ": " + e.getMessage()
                     + " (check " + Setting.BROKER_URL.key() + ")", e);
         }
+    }
+
+    /** The connection for transacted sessions (the dispatcher's): sends do not block, commits do. */
+    public Connection transactedConnection() {
+        Connection c = transactedConnection;
+        if (c == null) {
+            throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
+        }
+        return c;
     }
 
     public Connection connection() {
@@ -93,6 +122,9 @@ public class BrokerConnection {
 
     public synchronized void close() {
         try {
+            if (transactedConnection != null) {
+                transactedConnection.close();
+            }
             if (connection != null) {
                 connection.close();
             }
@@ -100,11 +132,16 @@ public class BrokerConnection {
             LOG.fine("Closing the broker connection: " + e);
         } finally {
             connection = null;
+            transactedConnection = null;
             adminSession = null;
             admin = null;
             if (factory != null) {
                 factory.close();
                 factory = null;
+            }
+            if (transactedFactory != null) {
+                transactedFactory.close();
+                transactedFactory = null;
             }
         }
     }
