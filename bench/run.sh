@@ -19,7 +19,7 @@ mvn -q install -DskipTests
 mvn -q -pl bench package -DskipTests
 
 cleanup() {
-  mvn -q -pl src liberty:stop >/dev/null 2>&1 || true
+  mvn -q -pl src liberty:stop -Dsolarwind.server.name=solarwind-bench >/dev/null 2>&1 || true
   rabbitmqctl stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -27,8 +27,11 @@ trap cleanup EXIT
 rabbitmqctl status >/dev/null 2>&1 || (rabbitmq-server -detached >/dev/null 2>&1; sleep 2)
 rabbitmqctl await_startup >/dev/null
 
-mvn -q -pl src liberty:create liberty:deploy liberty:start \
-    -Dsolarwind.http.port=$HTTP_PORT -Dsolarwind.https.port=$((HTTP_PORT + 363)) -Dsolarwind.broker.port=$BROKER_PORT
+# a server of its own, with an empty journal, so that earlier runs weigh nothing
+SERVER=(-Dsolarwind.server.name=solarwind-bench -Dsolarwind.http.port=$HTTP_PORT)
+rm -rf src/target/liberty/wlp/usr/servers/solarwind-bench/artemis
+mvn -q -pl src liberty:create liberty:deploy liberty:start "${SERVER[@]}" \
+    -Dsolarwind.https.port=$((HTTP_PORT + 363)) -Dsolarwind.broker.port=$BROKER_PORT
 for _ in $(seq 1 120); do
   curl -fs http://localhost:$HTTP_PORT/health/ready >/dev/null && break
   sleep 1

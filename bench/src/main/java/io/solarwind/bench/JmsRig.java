@@ -39,6 +39,8 @@ public final class JmsRig implements Rig {
     private final List<Connection> connections = new ArrayList<>();
     private final List<Thread> consumers = new ArrayList<>();
     private final Map<String, Destination> publishTo = new HashMap<>();
+    private final List<String> registered = new ArrayList<>();
+    private final List<String> queues = new ArrayList<>();
     private ActiveMQConnectionFactory factory;
     private volatile boolean running;
 
@@ -77,10 +79,12 @@ public final class JmsRig implements Rig {
                         consumer = s.createConsumer(group.fanout() ? s.createTopic(name) : s.createQueue(name));
                     } else if (oneQueue) {
                         consumer = s.createConsumer(s.createQueue(topic));
+                        queues.add(topic);
                     } else if (group.fanout()) {
                         consumer = s.createConsumer(s.createTopic(topic));
                     } else {
                         consumer = s.createSharedDurableConsumer(s.createTopic(topic), topic + "." + group.purpose());
+                        queues.add(topic + "." + group.purpose());
                     }
                     consume(s, consumer, counted, meter);
                 }
@@ -100,6 +104,7 @@ public final class JmsRig implements Rig {
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new IllegalStateException("registering " + topic + "/" + group.purpose() + ": " + r.statusCode() + " " + r.body());
         }
+        registered.add("/api/v1/topics/" + topic + "/purposes/" + group.purpose());
     }
 
     private Connection connect() throws Exception {
@@ -202,6 +207,22 @@ public final class JmsRig implements Rig {
         synchronized (connections) {
             for (Connection c : connections) {
                 c.close();
+            }
+        }
+        // leave nothing behind that would slow the next run: purposes (with their queues) and queues
+        for (String purpose : registered) {
+            client.send(HttpRequest.newBuilder(URI.create(http + purpose)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        }
+        if (!queues.isEmpty()) {
+            try (Connection c = factory.createConnection()) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                for (String queue : queues) {
+                    try {
+                        ((org.apache.activemq.artemis.jms.client.ActiveMQSession) s).getCoreSession().deleteQueue(queue);
+                    } catch (org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException gone) {
+                        // auto-deleted once empty
+                    }
+                }
             }
         }
         factory.close();

@@ -52,6 +52,8 @@ public class BrokerConnection {
             // and it fails (rolling everything back) if any send of the transaction failed.
             transactedFactory = new ActiveMQConnectionFactory(url);
             transactedFactory.setBlockOnDurableSend(false);
+            // Nor wait for producer credits every 64 KiB: the broker pages when an address is full.
+            transactedFactory.setProducerWindowSize(-1);
             if (!url.startsWith("vm:")) {
                 transactedFactory.setReconnectAttempts(-1);
                 transactedFactory.setRetryInterval(500);
