@@ -4,13 +4,10 @@ import io.solarwind.domain.Event;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -81,12 +78,7 @@ public final class CloudEventsHttp {
     }
 
     private static byte[] structured(byte[] body, Map<String, String> attributes) {
-        JsonObject json;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException | ClassCastException e) {
-            throw new InvalidInputException("body", "the body is not a JSON object: " + e.getMessage());
-        }
+        JsonObject json = JsonBodies.object(body, "a CloudEvent as a JSON object");
         JsonValue data = null;
         String dataBase64 = null;
         for (Map.Entry<String, JsonValue> member : json.entrySet()) {
@@ -104,7 +96,8 @@ public final class CloudEventsHttp {
                     Event.checkAttributeName(name, name);
                     switch (value.getValueType()) {
                         case STRING -> attributes.put(name, ((JsonString) value).getString());
-                        case NUMBER, TRUE, FALSE -> attributes.put(name, value.toString());
+                        case NUMBER -> attributes.put(name, number(name, value));
+                        case TRUE, FALSE -> attributes.put(name, value.toString());
                         case NULL -> {
                         }
                         default -> throw new InvalidInputException(name, "attribute " + name + " must be a string, number or boolean");
@@ -139,6 +132,14 @@ public final class CloudEventsHttp {
                     + "; use a JSON content type, a string, or data_base64");
         }
         return data.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String number(String name, JsonValue value) {
+        try {
+            return ((JsonNumber) value).bigDecimalValue().toString();
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(name, "attribute " + name + " is not a usable number: " + e.getMessage());
+        }
     }
 
     /** Checks the required attributes and fills in the defaults. */

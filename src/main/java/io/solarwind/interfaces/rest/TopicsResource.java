@@ -13,9 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -31,7 +29,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,13 +129,7 @@ public class TopicsResource {
     }
 
     private static String exchangeOf(byte[] body) {
-        JsonObject json;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw new InvalidInputException("body", "the body must be a JSON object like {\"exchange\":\"direct\"}: "
-                    + e.getMessage());
-        }
+        JsonObject json = JsonBodies.object(body, "a JSON object like {\"exchange\":\"direct\"}");
         JsonValue exchange = json.get("exchange");
         if (exchange == null) {
             throw new InvalidInputException("exchange", "the body has no \"exchange\"; give \"direct\" or \"fanout\"");
