@@ -62,6 +62,11 @@ public class EmbeddedBroker {
                         .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                         .setAutoDeleteQueues(false)
                         .setAutoDeleteAddresses(false));
+        int bufferMicros = Setting.JOURNAL_BUFFER_TIMEOUT.getInt();
+        if (bufferMicros > 0) {
+            config.setJournalBufferTimeout_NIO(bufferMicros * 1000);
+            config.setJournalBufferTimeout_AIO(bufferMicros * 1000);
+        }
         config.registerBrokerPlugin(new InboundEventPlugin());
 
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
