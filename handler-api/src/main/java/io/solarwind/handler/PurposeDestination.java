@@ -15,8 +15,4 @@ public final class PurposeDestination {
     public static String name(String topic, String purpose, Exchange exchange) {
         return "solarwind." + exchange.name().toLowerCase(Locale.ROOT) + "." + topic + "." + purpose;
     }
-
-    public static String name(Purpose purpose) {
-        return name(purpose.topic(), purpose.name(), purpose.exchange());
-    }
 }

@@ -95,8 +95,7 @@ public class TopicsResource {
     @Consumes(MediaType.WILDCARD)
     public Response registerWithoutPurpose(@PathParam("topic") String topic) {
         Topic.of(topic);
-        Purpose.of("");
-        throw new IllegalStateException("unreachable: an empty purpose is invalid");
+        throw new InvalidInputException("purpose", "purpose must not be empty");
     }
 
     @DELETE

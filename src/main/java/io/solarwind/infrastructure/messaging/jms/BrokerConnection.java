@@ -41,42 +41,15 @@ public class BrokerConnection {
     public synchronized void open() {
         String url = url();
         try {
-            factory = new ActiveMQConnectionFactory(url);
-            if (!url.startsWith("vm:")) {
-                factory.setReconnectAttempts(-1);
-                factory.setRetryInterval(500);
-                factory.setRetryIntervalMultiplier(2.0);
-                factory.setMaxRetryInterval(10_000);
-            }
+            factory = factory(url);
             // For transacted sessions only: a send need not wait for the broker, the commit does,
-            // and it fails (rolling everything back) if any send of the transaction failed.
-            transactedFactory = new ActiveMQConnectionFactory(url);
+            // and it fails (rolling everything back) if any send of the transaction failed. Nor
+            // wait for producer credits every 64 KiB: the broker pages when an address is full.
+            transactedFactory = factory(url);
             transactedFactory.setBlockOnDurableSend(false);
-            // Nor wait for producer credits every 64 KiB: the broker pages when an address is full.
             transactedFactory.setProducerWindowSize(-1);
-            if (!url.startsWith("vm:")) {
-                transactedFactory.setReconnectAttempts(-1);
-                transactedFactory.setRetryInterval(500);
-                transactedFactory.setRetryIntervalMultiplier(2.0);
-                transactedFactory.setMaxRetryInterval(10_000);
-            }
-            String user = Setting.BROKER_USER.get();
-            connection = user.isEmpty()
-                    ? factory.createConnection()
-                    : factory.createConnection(user, Setting.BROKER_PASSWORD.get());
-            transactedConnection = user.isEmpty()
-                    ? transactedFactory.createConnection()
-                    : transactedFactory.createConnection(user, Setting.BROKER_PASSWORD.get());
-            transactedConnection.setExceptionListener(e -> {
-                failed = true;
-                LOG.warning("Broker connection failed: " + e);
-            });
-            transactedConnection.start();
-            connection.setExceptionListener(e -> {
-                failed = true;
-                LOG.warning("Broker connection failed: " + e);
-            });
-            connection.start();
+            connection = connect(factory);
+            transactedConnection = connect(transactedFactory);
             adminSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             admin = ((ActiveMQSession) adminSession).getCoreSession();
             failed = false;
@@ -115,6 +88,29 @@ public class BrokerConnection {
         } catch (ActiveMQException e) {
             throw new BrokerUnavailableException(what + " failed at the broker: " + e.getMessage(), e);
         }
+    }
+
+    private Connection connect(ActiveMQConnectionFactory f) throws JMSException {
+        String user = Setting.BROKER_USER.get();
+        Connection c = user.isEmpty() ? f.createConnection() : f.createConnection(user, Setting.BROKER_PASSWORD.get());
+        c.setExceptionListener(e -> {
+            failed = true;
+            LOG.warning("Broker connection failed: " + e);
+        });
+        c.start();
+        return c;
+    }
+
+    /** In-VM as it is; over TCP reconnecting forever, backing off to 10 s. */
+    private static ActiveMQConnectionFactory factory(String url) {
+        ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url);
+        if (!url.startsWith("vm:")) {
+            f.setReconnectAttempts(-1);
+            f.setRetryInterval(500);
+            f.setRetryIntervalMultiplier(2.0);
+            f.setMaxRetryInterval(10_000);
+        }
+        return f;
     }
 
     /** Whether the connection is open and has not reported a failure. */
