@@ -21,10 +21,9 @@ import org.knowm.xchart.CategoryChartBuilder;
  * alternating the systems round by round (these machines are noisy: only ratios taken side by
  * side compare), and prints the median of the rounds with the ratios, last.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"]</pre>
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"]</pre>
  */
 public final class Bench {
-    private static final int PUBLISHERS = 2;
     private static final byte[] KILOBYTE = new byte[1024];
 
     private final Map<String, Supplier<Rig>> systems = new LinkedHashMap<>();
@@ -54,7 +53,7 @@ public final class Bench {
         }
         ThreadLocalRandom.current().nextBytes(KILOBYTE);
         Bench bench = new Bench(args);
-        List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,6").split(","));
+        List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,5,6").split(","));
         List<Row> rows = new ArrayList<>();
         Row first = null;
         if (chosen.contains("1") || chosen.contains("6")) {
@@ -68,6 +67,9 @@ public final class Bench {
             for (int n : new int[] {1, 2, 8}) {
                 rows.add(bench.compare(Scenario.fanout(n)));
             }
+        }
+        if (chosen.contains("5")) {
+            rows.add(bench.compare(Scenario.overHttp(8)));
         }
         if (chosen.contains("6") && first != null) {
             double max = first.median.get("Solar Wind").eventsPerSecond();
@@ -114,10 +116,10 @@ public final class Bench {
             List<String> topics = scenario.topicNames(run);
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> publishers = new ArrayList<>();
-            for (int p = 0; p < PUBLISHERS; p++) {
+            for (int p = 0; p < scenario.publishers(); p++) {
                 Rig.Publisher publisher = rig.publisher();
                 int offset = p;
-                Thread t = new Thread(() -> publish(publisher, topics, scenario.ratePerSecond() / (double) PUBLISHERS, offset, stop));
+                Thread t = new Thread(() -> publish(publisher, topics, scenario.ratePerSecond() / (double) scenario.publishers(), offset, stop));
                 t.start();
                 publishers.add(t);
             }

@@ -43,6 +43,7 @@ public final class JmsRig implements Rig {
     private final List<String> queues = new ArrayList<>();
     private ActiveMQConnectionFactory factory;
     private volatile boolean running;
+    private boolean overHttp;
 
     private JmsRig(boolean solarWind, String broker, String http) {
         this.solarWind = solarWind;
@@ -60,6 +61,7 @@ public final class JmsRig implements Rig {
 
     @Override
     public void start(Scenario scenario, String run, Meter meter) throws Exception {
+        overHttp = solarWind && scenario.overHttp();
         factory = new ActiveMQConnectionFactory(broker);
         factory.setConfirmationWindowSize(1024 * 1024);
         running = true;
@@ -129,7 +131,8 @@ public final class JmsRig implements Rig {
                         }
                         continue;
                     }
-                    meter.delivered(counted, m.getLongProperty("bench_sent"));
+                    meter.delivered(counted, m.propertyExists("bench_sent") ? m.getLongProperty("bench_sent")
+                            : Long.parseLong(m.getStringProperty("ce_benchsent")));
                     if (++uncommitted >= ACK_EVERY) {
                         session.commit();
                         uncommitted = 0;
@@ -148,6 +151,9 @@ public final class JmsRig implements Rig {
 
     @Override
     public Publisher publisher() throws Exception {
+        if (overHttp) {
+            return httpPublisher();
+        }
         Connection c = connect();
         Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer producer = session.createProducer(null);
@@ -194,6 +200,34 @@ public final class JmsRig implements Rig {
             @Override
             public void close() throws Exception {
                 session.close();
+            }
+        };
+    }
+
+    /** CloudEvents binary mode over one keep-alive HTTP connection per publishing thread; each request waits for its 202. */
+    private Publisher httpPublisher() {
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return new Publisher() {
+            @Override
+            public void publish(String topic, byte[] data) throws Exception {
+                HttpResponse<Void> r = http1.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/events"))
+                        .header("ce-id", UUID.randomUUID().toString()).header("ce-source", "/bench")
+                        .header("ce-benchsent", Long.toString(System.nanoTime()))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() != 202) {
+                    throw new IllegalStateException("publish answered " + r.statusCode());
+                }
+            }
+
+            @Override
+            public void flush() {
+                // every request already waited for its answer
+            }
+
+            @Override
+            public void close() {
+                // the client's connections close when it is collected
             }
         };
     }

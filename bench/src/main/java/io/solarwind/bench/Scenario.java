@@ -7,7 +7,11 @@ import java.util.List;
  * What one run exercises: the purposes of one topic (each direct with its consumers, or
  * fanout with its subscribers), how many topics the events spread over, and the pace.
  */
-public record Scenario(String name, List<Group> purposes, int topics, int ratePerSecond) {
+public record Scenario(String name, List<Group> purposes, int topics, int ratePerSecond, int publishers, boolean overHttp) {
+    public Scenario(String name, List<Group> purposes, int topics, int ratePerSecond) {
+        this(name, purposes, topics, ratePerSecond, 2, false);
+    }
+
     /** One purpose: its exchange and how many instances consume it. */
     public record Group(String purpose, boolean fanout, int instances) {
     }
@@ -30,8 +34,13 @@ public record Scenario(String name, List<Group> purposes, int topics, int ratePe
                 new Group("b", false, 1), new Group("c", true, 1)), topics, 0);
     }
 
+    /** Scenario 1 with Solar Wind's events published over HTTP (binary mode, keep-alive) by several threads. */
+    public static Scenario overHttp(int connections) {
+        return new Scenario("5: scenario 1, HTTP x" + connections, List.of(new Group("work", false, 2)), 1, 0, connections, true);
+    }
+
     public Scenario atRate(int rate) {
-        return new Scenario(name + " @" + rate + "/s", purposes, topics, rate);
+        return new Scenario(name + " @" + rate + "/s", purposes, topics, rate, publishers, overHttp);
     }
 
     /** The first purpose: its deliveries are the events counted (per instance for fanout). */
