@@ -31,6 +31,8 @@ public enum Setting {
             "How long the embedded broker's journal gathers writes before one disk sync, in microseconds; 0 keeps Artemis's default (about 3,333 for NIO, 500 for ASYNCIO). Lower means less latency, more syncs."),
     DEDUP_WINDOW("solarwind.dedup.window", "20000",
             "Duplicate suppression window: how many recent `id` + `source` pairs the broker remembers per address (Artemis `id-cache-size`, persisted)."),
+    RETENTION_DAYS("solarwind.retention.days", "7",
+            "How long the embedded broker keeps every received event (Artemis journal retention) for replay into purposes registered later."),
     EVENT_MAX_BYTES("solarwind.events.max-bytes", "1048576",
             "Largest event accepted over HTTP, in bytes of request body; larger ones get 413."),
     DISPATCH_BATCH("solarwind.dispatch.batch-size", "100",

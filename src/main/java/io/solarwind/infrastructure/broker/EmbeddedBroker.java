@@ -68,6 +68,9 @@ public class EmbeddedBroker {
             config.setJournalBufferTimeout_AIO(bufferMicros * 1000);
         }
         config.registerBrokerPlugin(new InboundEventPlugin());
+        config.registerBrokerPlugin(new RetentionReplay.Counter());
+        config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
+        config.setJournalRetentionPeriod(java.util.concurrent.TimeUnit.DAYS, Setting.RETENTION_DAYS.getInt());
 
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(config);
@@ -104,6 +107,14 @@ public class EmbeddedBroker {
 
     public synchronized boolean isActive() {
         return broker != null && broker.getActiveMQServer().isActive();
+    }
+
+    /** The running broker, for operations the client API does not offer (replay). */
+    synchronized org.apache.activemq.artemis.core.server.ActiveMQServer server() {
+        if (broker == null) {
+            throw new IllegalStateException("the embedded broker is not running");
+        }
+        return broker.getActiveMQServer();
     }
 
     /** The journal type in use, or null when the embedded broker is not running. */

@@ -1,6 +1,7 @@
 package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.EventPublisher;
+import io.solarwind.application.EventReplay;
 import io.solarwind.application.PurposeRegistry;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Event;
@@ -32,6 +33,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +52,8 @@ public class TopicsResource {
     PurposeRegistry registry;
     @Inject
     EventPublisher publisher;
+    @Inject
+    EventReplay replay;
 
     @GET
     public JsonValue topics() {
@@ -107,6 +111,59 @@ public class TopicsResource {
             throw notFound(t, p);
         }
         return Response.noContent().build();
+    }
+
+    /**
+     * Copies the retained events of the topic received in the window into a direct purpose, in
+     * their original order; 202 with the count. Every event in the window is copied, also those
+     * the purpose already had: replaying twice delivers twice.
+     */
+    @POST
+    @Path("{topic: .*}/purposes/{purpose: .*}/replay")
+    @Consumes(MediaType.WILDCARD)
+    public Response replay(@PathParam("topic") String topic, @PathParam("purpose") String purpose, InputStream body)
+            throws IOException {
+        Topic t = Topic.of(topic);
+        Purpose p = Purpose.of(purpose);
+        Registration registration = registry.find(t, p).orElseThrow(() -> notFound(t, p));
+        if (registration.exchange() != Exchange.DIRECT) {
+            throw new ProblemException(409, "replay-needs-direct", "Replay is for direct purposes",
+                    "purpose '" + p + "' on topic '" + t + "' is fanout: its instances get only the events published while"
+                            + " they are connected, so there is nothing to replay into", "purpose");
+        }
+        JsonObject window = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, "replay body"),
+                "a JSON object like {\"from\":\"2026-11-28T10:00:00Z\",\"to\":\"2026-11-28T11:00:00Z\"}");
+        Instant from = instant(window, "from")
+                .orElseThrow(() -> new InvalidInputException("from", "the replay window needs \"from\", an ISO-8601 instant"));
+        Instant to = instant(window, "to").orElse(Instant.now());
+        if (to.isBefore(from)) {
+            throw new InvalidInputException("to", "\"to\" (" + to + ") is before \"from\" (" + from + ")");
+        }
+        long replayed;
+        try {
+            replayed = replay.replay(registration, from, to);
+        } catch (UnsupportedOperationException e) {
+            throw new ProblemException(501, "replay-unavailable", "Replay unavailable", e.getMessage(), null);
+        }
+        return Response.accepted(Json.createObjectBuilder()
+                .add("topic", t.name()).add("purpose", p.name())
+                .add("from", from.toString()).add("to", to.toString())
+                .add("replayed", replayed).build()).build();
+    }
+
+    private static java.util.Optional<Instant> instant(JsonObject json, String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return java.util.Optional.empty();
+        }
+        if (!(value instanceof JsonString s)) {
+            throw new InvalidInputException(field, "\"" + field + "\" must be an ISO-8601 instant string");
+        }
+        try {
+            return java.util.Optional.of(java.time.OffsetDateTime.parse(s.getString()).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidInputException(field, "\"" + field + "\" is not an ISO-8601 instant: '" + s.getString() + "'");
+        }
     }
 
     /** Publishes one CloudEvent; 202 once the broker has stored it. */
