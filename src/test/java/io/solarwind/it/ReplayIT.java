@@ -60,8 +60,9 @@ class ReplayIT {
                 assertNotNull(m, "replayed event " + i);
                 received.add(Received.id(m));
             }
-            // Journal order is kept for all but the first few events of a burst (the first event came
-            // after the eighth in every run so far): exact order is an open point of the replay work.
+            // Journal order is kept except for the first one or two copies of each replay, which
+            // Artemis's replay (routing outside a transaction) can add a few places late: exact
+            // order is an open point of the replay work, so this checks the set and the count.
             assertEquals(new java.util.HashSet<>(sent), new java.util.HashSet<>(received), "exactly the window's events");
             assertEquals(500, received.size(), "each once");
             assertNull(consumer.receive(500));
