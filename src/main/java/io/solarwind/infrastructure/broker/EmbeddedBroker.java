@@ -38,7 +38,10 @@ public class EmbeddedBroker {
         }
         File dataDir = dataDirectory();
         String tcp = "tcp://" + Setting.BROKER_HOST.get() + ":" + Setting.BROKER_PORT.getInt();
-        journalType = AIOSequentialFileFactory.isSupported() ? JournalType.ASYNCIO : JournalType.NIO;
+        File journalDir = new File(dataDir, "journal");
+        journalDir.mkdirs();
+        journalType = NativeJournal.prepare() && AIOSequentialFileFactory.isSupported(journalDir)
+                ? JournalType.ASYNCIO : JournalType.NIO;
 
         Configuration config = new ConfigurationImpl()
                 .setName("solarwind")
@@ -46,7 +49,7 @@ public class EmbeddedBroker {
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
                 .setJournalType(journalType)
-                .setJournalDirectory(new File(dataDir, "journal").getPath())
+                .setJournalDirectory(journalDir.getPath())
                 .setBindingsDirectory(new File(dataDir, "bindings").getPath())
                 .setPagingDirectory(new File(dataDir, "paging").getPath())
                 .setLargeMessagesDirectory(new File(dataDir, "large-messages").getPath())
