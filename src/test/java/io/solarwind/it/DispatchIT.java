@@ -168,6 +168,15 @@ class DispatchIT {
         assertEquals(200, SolarWindServer.get(SolarWindServer.API + "/topics/" + topic + "/purposes").statusCode());
     }
 
+    @Test
+    void theAdminApiTellsWhichBrokerAndJournalTheServerRunsOn() {
+        var response = SolarWindServer.get(SolarWindServer.API + "/broker");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonObject broker = SolarWindServer.json(response.body()).asJsonObject();
+        assertTrue(broker.getBoolean("embedded") && broker.getBoolean("connected") && broker.getBoolean("dispatching"), broker.toString());
+        assertTrue(List.of("ASYNCIO", "NIO").contains(broker.getString("journal")), broker.toString());
+    }
+
     /** Publishes over JMS to solarwind.inbound in transacted batches; returns the ids. */
     static List<String> publishOverJms(String topic, int count) throws Exception {
         List<String> ids = new ArrayList<>();
