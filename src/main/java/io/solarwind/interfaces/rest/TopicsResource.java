@@ -1,5 +1,6 @@
 package io.solarwind.interfaces.rest;
 
+import io.solarwind.application.DeadLetters;
 import io.solarwind.application.EventPublisher;
 import io.solarwind.application.EventReplay;
 import io.solarwind.application.PurposeRegistry;
@@ -54,6 +55,8 @@ public class TopicsResource {
     EventPublisher publisher;
     @Inject
     EventReplay replay;
+    @Inject
+    DeadLetters deadLetters;
 
     @GET
     public JsonValue topics() {
@@ -164,6 +167,57 @@ public class TopicsResource {
         } catch (java.time.format.DateTimeParseException e) {
             throw new InvalidInputException(field, "\"" + field + "\" is not an ISO-8601 instant: '" + s.getString() + "'");
         }
+    }
+
+    /** The purpose's dead letters, oldest first (at most 500). */
+    @GET
+    @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters")
+    public JsonValue deadLetters(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
+        Registration registration = existing(topic, purpose);
+        JsonArrayBuilder letters = Json.createArrayBuilder();
+        for (DeadLetters.DeadLetter letter : deadLetters.list(registration, 500)) {
+            letters.add(Json.createObjectBuilder()
+                    .add("id", letter.id() == null ? "" : letter.id())
+                    .add("reason", letter.reason() == null ? "" : letter.reason())
+                    .add("attempts", letter.attempts())
+                    .add("deadLetteredAt", Instant.ofEpochMilli(letter.deadLetteredAt()).toString()));
+        }
+        return letters.build();
+    }
+
+    /** Sends one dead letter back to the purpose (say, once its handler is fixed); 202, or 404. */
+    @POST
+    @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters/{id}/retry")
+    @Consumes(MediaType.WILDCARD)
+    public Response retry(@PathParam("topic") String topic, @PathParam("purpose") String purpose, @PathParam("id") String id) {
+        Registration registration = existing(topic, purpose);
+        if (!deadLetters.retry(registration, id)) {
+            throw noDeadLetter(registration, id);
+        }
+        return Response.accepted(Json.createObjectBuilder().add("retried", id).build()).build();
+    }
+
+    /** Drops one dead letter; 204, or 404. */
+    @DELETE
+    @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters/{id}")
+    public Response discard(@PathParam("topic") String topic, @PathParam("purpose") String purpose, @PathParam("id") String id) {
+        Registration registration = existing(topic, purpose);
+        if (!deadLetters.discard(registration, id)) {
+            throw noDeadLetter(registration, id);
+        }
+        return Response.noContent().build();
+    }
+
+    private Registration existing(String topic, String purpose) {
+        Topic t = Topic.of(topic);
+        Purpose p = Purpose.of(purpose);
+        return registry.find(t, p).orElseThrow(() -> notFound(t, p));
+    }
+
+    private static ProblemException noDeadLetter(Registration registration, String id) {
+        return new ProblemException(404, "unknown-dead-letter", "Unknown dead letter",
+                "purpose '" + registration.purpose() + "' on topic '" + registration.topic() + "' has no dead letter with id '"
+                        + id + "'", "id");
     }
 
     /** Publishes one CloudEvent; 202 once the broker has stored it. */

@@ -16,6 +16,14 @@ public final class Collector {
         RECEIVED.computeIfAbsent(handler.getSimpleName(), k -> new CopyOnWriteArrayList<>()).add(eventId);
     }
 
+    public static void record(String key, String eventId) {
+        RECEIVED.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(eventId);
+    }
+
+    public static List<String> of(String key) {
+        return RECEIVED.getOrDefault(key, List.of());
+    }
+
     public static List<String> of(Class<?> handler) {
         return RECEIVED.getOrDefault(handler.getSimpleName(), List.of());
     }
