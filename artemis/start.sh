@@ -6,7 +6,7 @@
 #   SOLARWIND_BROKER_PORT=61617 artemis/start.sh
 #
 # Then start Solar Wind against it:
-#   mvn liberty:run -Dliberty.jvm.external=-Dsolarwind.broker.embedded=false   (see README)
+#   SOLARWIND_BROKER_EMBEDDED=false SOLARWIND_BROKER_URL=tcp://localhost:61616 mvn -pl src -am package liberty:run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=2.40.0
