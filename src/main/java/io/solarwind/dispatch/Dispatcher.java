@@ -53,7 +53,8 @@ public class Dispatcher {
     @Inject
     private PurposeRegistry registry;
 
-    private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
+    /** By registration (its hash is cached in its names), so no destination name is built per event. */
+    private final Map<Registration, Destination> destinations = new ConcurrentHashMap<>();
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile boolean running;
@@ -176,9 +177,9 @@ public class Dispatcher {
     }
 
     private Destination destinationOf(Registration route) {
-        return destinations.computeIfAbsent(route.destination(), name -> route.exchange() == Exchange.DIRECT
-                ? ActiveMQDestination.createQueue(name)
-                : ActiveMQDestination.createTopic(name));
+        return destinations.computeIfAbsent(route, r -> r.exchange() == Exchange.DIRECT
+                ? ActiveMQDestination.createQueue(r.destination())
+                : ActiveMQDestination.createTopic(r.destination()));
     }
 
     private static String safe(Message m) {
