@@ -1,7 +1,9 @@
 package io.solarwind.application;
 
 import io.solarwind.domain.Exchange;
+import io.solarwind.config.Setting;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,27 +68,44 @@ public class PurposeRegistry {
     }
 
     /**
-     * Registers a purpose on a topic. Registering it again with the same exchange changes
-     * nothing; with the other exchange it is refused.
+     * Registers a purpose on a topic. Registering it again with the same exchange keeps it,
+     * with the redelivery policy given (none given keeps the one it has); with the other
+     * exchange it is refused. A new purpose without a policy gets {@link #defaultRedelivery()}.
      *
+     * @param redelivery the policy asked for, or null for the current one (or the default)
      * @throws PurposeConflictException when the purpose exists on the topic with the other exchange
      */
-    public Outcome register(Topic topic, Purpose purpose, Exchange exchange) {
+    public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery) {
         requireLoaded();
         synchronized (writes) {
             Optional<Registration> existing = find(topic, purpose);
             if (existing.isPresent()) {
-                if (existing.get().exchange() != exchange) {
-                    throw new PurposeConflictException(existing.get(), exchange);
+                Registration current = existing.get();
+                if (current.exchange() != exchange) {
+                    throw new PurposeConflictException(current, exchange);
                 }
-                return new Outcome(existing.get(), false);
+                if (redelivery == null || redelivery.equals(current.redelivery())) {
+                    return new Outcome(current, false);
+                }
+                Registration changed = current.withRedelivery(redelivery);
+                destinations.create(changed);
+                store.save(changed);
+                index(changed);
+                return new Outcome(changed, false);
             }
-            Registration registration = new Registration(topic, purpose, exchange, Instant.now());
+            Registration registration = new Registration(topic, purpose, exchange,
+                    redelivery == null ? defaultRedelivery() : redelivery, Instant.now());
             destinations.create(registration);
             store.save(registration);
             index(registration);
             return new Outcome(registration, true);
         }
+    }
+
+    /** The redelivery policy of a purpose registered without one, from the {@code solarwind.redelivery.*} settings. */
+    public static Redelivery defaultRedelivery() {
+        return new Redelivery(Setting.REDELIVERY_ATTEMPTS.getInt(), Setting.REDELIVERY_DELAY.getLong(),
+                Setting.REDELIVERY_MULTIPLIER.getDouble(), Setting.REDELIVERY_MAX_DELAY.getLong());
     }
 
     /** Removes a registration and its destination; false when there was none. */

@@ -42,7 +42,15 @@ public enum Setting {
     PUBLISH_SESSIONS("solarwind.publish.sessions", "16",
             "JMS sessions kept open between HTTP publishes; a burst of more concurrent requests opens extra sessions and closes them after."),
     MAX_DELIVERY_ATTEMPTS("solarwind.delivery.max-attempts", "10",
-            "Deliveries of one message before the embedded broker moves it to the dead-letter address `DLA`.");
+            "Deliveries of one message on a broker address that is not a purpose's (the dispatcher's inbound queue) before the embedded broker moves it to the dead-letter address `DLA`."),
+    REDELIVERY_ATTEMPTS("solarwind.redelivery.max-attempts", "5",
+            "Default for a purpose registered without `redelivery.maxAttempts`: deliveries of one event to the purpose before it goes to `DLA`."),
+    REDELIVERY_DELAY("solarwind.redelivery.delay-millis", "1000",
+            "Default `redelivery.delayMillis`: wait before the first redelivery of a failed event, in milliseconds."),
+    REDELIVERY_MULTIPLIER("solarwind.redelivery.multiplier", "2.0",
+            "Default `redelivery.multiplier`: each further redelivery waits this many times longer than the one before."),
+    REDELIVERY_MAX_DELAY("solarwind.redelivery.max-delay-millis", "60000",
+            "Default `redelivery.maxDelayMillis`: the longest wait between two deliveries, in milliseconds.");
 
     private final String key;
     private final String defaultValue;
@@ -81,6 +89,24 @@ public enum Setting {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new IllegalStateException("Setting " + key + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+
+    public long getLong() {
+        String value = get();
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Setting " + key + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+
+    public double getDouble() {
+        String value = get();
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Setting " + key + " must be a number, not '" + value + "'", e);
         }
     }
 

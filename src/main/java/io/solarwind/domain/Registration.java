@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A purpose registered on a topic with its exchange, and the broker destination
- * its instances consume. The destination name is derived from the other three,
+ * A purpose registered on a topic with its exchange and redelivery policy, and the broker destination
+ * its instances consume. The destination name is derived from topic, purpose and exchange,
  * so it is the same on every server and after every restart.
  */
-public record Registration(Topic topic, Purpose purpose, Exchange exchange, Instant registeredAt) {
+public record Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt) {
     /** Prefix of every purpose destination; the dispatcher is the only sender to these. */
     public static final String DESTINATION_PREFIX = "solarwind.";
 
@@ -16,7 +16,13 @@ public record Registration(Topic topic, Purpose purpose, Exchange exchange, Inst
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(exchange, "exchange");
+        Objects.requireNonNull(redelivery, "redelivery");
         Objects.requireNonNull(registeredAt, "registeredAt");
+    }
+
+    /** The same registration with another redelivery policy. */
+    public Registration withRedelivery(Redelivery policy) {
+        return new Registration(topic, purpose, exchange, policy, registeredAt);
     }
 
     /**

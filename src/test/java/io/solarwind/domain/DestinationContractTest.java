@@ -12,7 +12,7 @@ class DestinationContractTest {
     @CsvSource({"video.uploaded,encode-mp4", "a,b", "a.b.c,d_e"})
     void serverAndHandlerApiNameDestinationsAlike(String topic, String purpose) {
         for (Exchange exchange : Exchange.values()) {
-            Registration r = new Registration(Topic.of(topic), Purpose.of(purpose), exchange, java.time.Instant.EPOCH);
+            Registration r = new Registration(Topic.of(topic), Purpose.of(purpose), exchange, new Redelivery(1, 0, 1, 0), java.time.Instant.EPOCH);
             assertEquals(r.destination(), PurposeDestination.name(topic, purpose,
                     io.solarwind.handler.Exchange.valueOf(exchange.name())));
         }

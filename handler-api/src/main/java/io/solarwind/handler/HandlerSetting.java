@@ -12,8 +12,6 @@ public enum HandlerSetting {
             "Base URL of the Solar Wind server whose admin API registers this service's purposes."),
     REGISTRATION_TIMEOUT("solarwind.handler.registration-timeout-seconds", "120",
             "How long deployment retries registering purposes while the Solar Wind server is not up; then the deployment fails."),
-    MAX_ATTEMPTS("solarwind.handler.max-attempts", "5",
-            "Deliveries of one event to a handler that throws before it goes to the dead-letter address (per purpose: `@Purpose(maxAttempts)`)."),
     CONNECTION_FACTORY("solarwind.handler.connection-factory", "jms/solarwind",
             "JNDI name of the Solar Wind resource adapter's connection factory, used to publish events and to dead-letter failed ones."),
     SOURCE("solarwind.handler.source", "",

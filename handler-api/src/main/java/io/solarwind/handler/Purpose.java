@@ -32,11 +32,26 @@ public @interface Purpose {
     Exchange exchange() default Exchange.DIRECT;
 
     /**
-     * Deliveries of one event before it goes to the dead-letter address; 0 takes
-     * {@code solarwind.handler.max-attempts} (default 5).
+     * Deliveries of one event before it goes to the dead-letter address, with the purpose,
+     * the attempt count and the failure. 0 keeps the purpose's registered policy (a new
+     * purpose gets the Solar Wind server's {@code solarwind.redelivery.max-attempts}, 5 by default).
      */
     @Nonbinding
     int maxAttempts() default 0;
+
+    /**
+     * Milliseconds the broker waits before delivering a failed event again; -1 keeps the
+     * registered policy (a new purpose gets {@code solarwind.redelivery.delay-millis}, 1000).
+     */
+    @Nonbinding
+    long redeliveryDelayMillis() default -1;
+
+    /**
+     * Each further redelivery waits this many times longer (backoff); 0 keeps the registered
+     * policy (a new purpose gets {@code solarwind.redelivery.multiplier}, 2.0).
+     */
+    @Nonbinding
+    double redeliveryMultiplier() default 0;
 
     /** Events this instance handles at once (JMS sessions); fanout instances always use 1, to see each event once. */
     @Nonbinding

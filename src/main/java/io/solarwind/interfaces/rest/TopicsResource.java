@@ -9,12 +9,14 @@ import io.solarwind.domain.Event;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -88,8 +90,10 @@ public class TopicsResource {
                              @Context UriInfo uri, InputStream body) throws IOException {
         Topic t = Topic.of(topic);
         Purpose p = Purpose.of(purpose);
-        Exchange exchange = Exchange.parse(exchangeOf(readAtMost(body, MAX_ADMIN_BODY, "registration body")));
-        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange);
+        JsonObject json = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, "registration body"),
+                "a JSON object like {\"exchange\":\"direct\"}");
+        Exchange exchange = Exchange.parse(exchangeOf(json));
+        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redeliveryOf(json));
         JsonObject answer = registration(outcome.registration());
         return outcome.created()
                 ? Response.created(uri.getRequestUri()).entity(answer).build()
@@ -238,8 +242,7 @@ public class TopicsResource {
         return Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
     }
 
-    private static String exchangeOf(byte[] body) {
-        JsonObject json = JsonBodies.object(body, "a JSON object like {\"exchange\":\"direct\"}");
+    private static String exchangeOf(JsonObject json) {
         JsonValue exchange = json.get("exchange");
         if (exchange == null) {
             throw new InvalidInputException("exchange", "the body has no \"exchange\"; give \"direct\" or \"fanout\"");
@@ -248,6 +251,62 @@ public class TopicsResource {
             throw new InvalidInputException("exchange", "exchange must be the string \"direct\" or \"fanout\", not " + exchange);
         }
         return s.getString();
+    }
+
+    private static final java.util.Set<String> REDELIVERY_FIELDS = java.util.Set.of("maxAttempts", "delayMillis", "multiplier", "maxDelayMillis");
+
+    /**
+     * The {@code redelivery} object of a registration body, its missing fields from the
+     * defaults; null when the body has none (an existing purpose keeps its policy).
+     */
+    static Redelivery redeliveryOf(JsonObject json) {
+        JsonValue value = json.get("redelivery");
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonObject r)) {
+            throw new InvalidInputException("redelivery", "redelivery must be an object like "
+                    + "{\"maxAttempts\":5,\"delayMillis\":1000,\"multiplier\":2.0,\"maxDelayMillis\":60000}, not " + value);
+        }
+        for (String field : r.keySet()) {
+            if (!REDELIVERY_FIELDS.contains(field)) {
+                throw new InvalidInputException("redelivery." + field, "redelivery has no field '" + field
+                        + "'; it has " + new java.util.TreeSet<>(REDELIVERY_FIELDS));
+            }
+        }
+        Redelivery d = PurposeRegistry.defaultRedelivery();
+        long delay = number(r, "delayMillis", d.delayMillis());
+        return new Redelivery(
+                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(r, "maxAttempts", d.maxAttempts()))),
+                delay,
+                fraction(r, "multiplier", d.multiplier()),
+                number(r, "maxDelayMillis", Math.max(delay, d.maxDelayMillis())));
+    }
+
+    private static long number(JsonObject r, String field, long otherwise) {
+        JsonValue v = r.get(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+            throw new InvalidInputException("redelivery." + field, "redelivery." + field + " must be a whole number, not " + v);
+        }
+        try {
+            return n.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new InvalidInputException("redelivery." + field, "redelivery." + field + " is out of range: " + v);
+        }
+    }
+
+    private static double fraction(JsonObject r, String field, double otherwise) {
+        JsonValue v = r.get(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!(v instanceof JsonNumber n)) {
+            throw new InvalidInputException("redelivery." + field, "redelivery." + field + " must be a number, not " + v);
+        }
+        return n.doubleValue();
     }
 
     private static byte[] readAtMost(InputStream in, int limit, String what) throws IOException {
@@ -291,6 +350,11 @@ public class TopicsResource {
                 .add("destinationType", r.exchange().destinationType())
                 .add("pending", status.pending())
                 .add("consumers", status.consumers())
+                .add("redelivery", Json.createObjectBuilder()
+                        .add("maxAttempts", r.redelivery().maxAttempts())
+                        .add("delayMillis", r.redelivery().delayMillis())
+                        .add("multiplier", r.redelivery().multiplier())
+                        .add("maxDelayMillis", r.redelivery().maxDelayMillis()))
                 .add("registeredAt", r.registeredAt().toString())
                 .build();
     }

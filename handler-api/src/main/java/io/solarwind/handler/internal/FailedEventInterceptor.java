@@ -21,7 +21,8 @@ import javax.naming.NamingException;
 
 /**
  * Wraps every {@link Purpose} handler's {@code onMessage}. A failure is rethrown, so the
- * container rolls back and the broker delivers the event again; on the last attempt the
+ * container rolls back and the broker delivers the event again after the purpose's
+ * redelivery delay (its registered policy); on the last attempt of that policy the
  * event is instead sent, in the same transaction, to the dead-letter address {@code DLA}
  * with the purpose, the attempt count and the failure, and then acknowledged. No event is
  * swallowed: it is either redelivered or dead-lettered with its reason.
@@ -42,12 +43,14 @@ public class FailedEventInterceptor {
         try {
             return invocation.proceed();
         } catch (Exception failure) {
-            Purpose purpose = purposeOf(invocation.getTarget().getClass());
-            int attempts = purpose != null && purpose.maxAttempts() > 0 ? purpose.maxAttempts() : HandlerSetting.MAX_ATTEMPTS.getInt();
+            Class<?> handler = invocation.getTarget().getClass();
+            Purpose purpose = purposeOf(handler);
+            int attempts = RegisteredPolicies.maxAttempts(handler, purpose);
             int delivery = message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
             String what = describe(purpose, message);
-            if (delivery < attempts) {
-                LOG.log(Level.WARNING, what + " failed on attempt " + delivery + " of " + attempts + "; it will be delivered again", failure);
+            if (attempts <= 0 || delivery < attempts) {
+                LOG.log(Level.WARNING, what + " failed on attempt " + delivery + (attempts > 0 ? " of " + attempts : "")
+                        + "; the broker will deliver it again after the purpose's redelivery delay", failure);
                 throw failure;
             }
             deadLetter(message, purpose, delivery, failure);

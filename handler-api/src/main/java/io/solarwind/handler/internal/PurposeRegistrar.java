@@ -9,8 +9,13 @@ import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.WithAnnotations;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +69,16 @@ public class PurposeRegistrar implements Extension {
                 + purpose.topic() + "' with exchange " + exchange;
         while (true) {
             String problem;
-            try (Response response = client.register(purpose.topic(), purpose.name(), "{\"exchange\":\"" + exchange + "\"}")) {
+            try (Response response = client.register(purpose.topic(), purpose.name(), registrationBody(purpose))) {
                 int status = response.getStatus();
+                String body = response.hasEntity() ? response.readEntity(String.class) : "";
                 if (status == 200 || status == 201) {
-                    LOG.info(() -> "Solar Wind: " + declaration + " (" + (status == 201 ? "registered" : "already registered") + ")");
+                    int attempts = registeredAttempts(body);
+                    RegisteredPolicies.registered(handler, attempts);
+                    LOG.info(() -> "Solar Wind: " + declaration + " (" + (status == 201 ? "registered" : "already registered")
+                            + ", " + attempts + " attempts before the dead-letter address)");
                     return;
                 }
-                String body = response.hasEntity() ? response.readEntity(String.class) : "";
                 boolean answeredBySolarWind = String.valueOf(response.getHeaderString("Content-Type")).startsWith("application/problem+json");
                 if (status == 409 && answeredBySolarWind) {
                     throw new DeploymentException("Conflicting purpose declaration: " + declaration
@@ -95,6 +103,36 @@ public class PurposeRegistrar implements Extension {
                 Thread.currentThread().interrupt();
                 throw new DeploymentException("Interrupted while registering: " + declaration, e);
             }
+        }
+    }
+
+    /** The PUT body: the exchange, and the redelivery values the annotation sets (the others stay as registered). */
+    static String registrationBody(Purpose purpose) {
+        JsonObjectBuilder redelivery = Json.createObjectBuilder();
+        if (purpose.maxAttempts() > 0) {
+            redelivery.add("maxAttempts", purpose.maxAttempts());
+        }
+        if (purpose.redeliveryDelayMillis() >= 0) {
+            redelivery.add("delayMillis", purpose.redeliveryDelayMillis());
+        }
+        if (purpose.redeliveryMultiplier() > 0) {
+            redelivery.add("multiplier", purpose.redeliveryMultiplier());
+        }
+        JsonObject policy = redelivery.build();
+        JsonObjectBuilder body = Json.createObjectBuilder().add("exchange", purpose.exchange().name().toLowerCase(Locale.ROOT));
+        if (!policy.isEmpty()) {
+            body.add("redelivery", policy);
+        }
+        return body.build().toString();
+    }
+
+    /** {@code redelivery.maxAttempts} of the registration Solar Wind answered, 0 when it has none. */
+    static int registeredAttempts(String registration) {
+        try (JsonReader reader = Json.createReader(new StringReader(registration))) {
+            JsonObject redelivery = reader.readObject().getJsonObject("redelivery");
+            return redelivery == null ? 0 : redelivery.getInt("maxAttempts", 0);
+        } catch (RuntimeException unreadable) {
+            return 0;
         }
     }
 

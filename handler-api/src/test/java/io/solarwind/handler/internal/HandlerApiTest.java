@@ -44,4 +44,32 @@ class HandlerApiTest {
         String table = HandlerSetting.markdownTable();
         assertTrue(readme.contains(table), "README.md must contain the handler settings table:\n\n" + table);
     }
+
+    @io.solarwind.handler.Purpose(topic = "t", name = "patient", maxAttempts = 7, redeliveryMultiplier = 1.5)
+    static final class Patient {
+    }
+
+    @io.solarwind.handler.Purpose(topic = "t", name = "plain", exchange = Exchange.FANOUT)
+    static final class Plain {
+    }
+
+    @Test
+    void registrationSendsOnlyTheRedeliveryValuesTheAnnotationSets() {
+        assertEquals("{\"exchange\":\"direct\",\"redelivery\":{\"maxAttempts\":7,\"multiplier\":1.5}}",
+                PurposeRegistrar.registrationBody(Patient.class.getAnnotation(io.solarwind.handler.Purpose.class)));
+        assertEquals("{\"exchange\":\"fanout\"}",
+                PurposeRegistrar.registrationBody(Plain.class.getAnnotation(io.solarwind.handler.Purpose.class)));
+    }
+
+    @Test
+    void theRegisteredAttemptsDecideTheLastAttempt() {
+        assertEquals(4, PurposeRegistrar.registeredAttempts("{\"topic\":\"t\",\"redelivery\":{\"maxAttempts\":4,\"delayMillis\":10}}"));
+        assertEquals(0, PurposeRegistrar.registeredAttempts("not json"));
+        assertEquals(7, RegisteredPolicies.maxAttempts(Patient.class, Patient.class.getAnnotation(io.solarwind.handler.Purpose.class)),
+                "before registration: the annotation");
+        RegisteredPolicies.registered(Patient.class, 9);
+        assertEquals(9, RegisteredPolicies.maxAttempts(Patient.class, Patient.class.getAnnotation(io.solarwind.handler.Purpose.class)));
+        assertEquals(0, RegisteredPolicies.maxAttempts(Plain.class, Plain.class.getAnnotation(io.solarwind.handler.Purpose.class)),
+                "unknown: the broker's count decides");
+    }
 }

@@ -122,8 +122,9 @@ class HandlersIT {
     @OperateOnDeployment("handlers")
     void aFailingHandlerGetsTheEventAgainThenItGoesToTheDeadLetterAddressWhileOthersFlow() throws Exception {
         await("fragile connected", () -> consumers(Topics.FAILING, "fragile") == 1);
+        Fragile.poisonedAt.clear();
         List<String> poison = publish(Topics.FAILING, "poison", 1, "{\"poison\":true}");
-        List<String> good = publish(Topics.FAILING, "good", 30, "{}");
+        List<String> good = publish(Topics.FAILING, "good", 1000, "{}");
         String poisonId = poison.get(0);
         await("good events handled", () -> Collector.of(Fragile.class).containsAll(good));
 
@@ -142,6 +143,15 @@ class HandlersIT {
         long attempts = Collector.of(Fragile.class).stream().filter(poisonId::equals).count();
         assertEquals(3, attempts, "delivered three times before giving up");
         assertEquals(0, pending(Topics.FAILING, "fragile"), "nothing left behind");
+        assertEquals(1000, Collector.of(Fragile.class).stream().filter(good::contains).count(), "each good event once");
+        // the purpose's registered policy (200 ms, then twice as long) is the broker's redelivery delay
+        List<Long> at = Fragile.poisonedAt;
+        assertEquals(3, at.size());
+        assertTrue(at.get(1) - at.get(0) >= 180_000_000L, "first redelivery after about 200 ms: " + (at.get(1) - at.get(0)) / 1_000_000 + " ms");
+        assertTrue(at.get(2) - at.get(1) >= 360_000_000L, "second after about 400 ms: " + (at.get(2) - at.get(1)) / 1_000_000 + " ms");
+        String registration = body("/api/v1/topics/" + Topics.FAILING + "/purposes/fragile");
+        assertTrue(registration.contains("\"maxAttempts\":3") && registration.contains("\"delayMillis\":200")
+                && registration.contains("\"multiplier\":2"), registration);
     }
 
     @Test

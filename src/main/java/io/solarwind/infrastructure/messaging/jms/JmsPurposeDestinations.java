@@ -2,9 +2,11 @@ package io.solarwind.infrastructure.messaging.jms;
 
 import io.solarwind.application.PurposeDestinations;
 import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -46,25 +48,38 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                     // already there
                 }
             }
+            BrokerManagement.invoke(session, "addAddressSettings", name, redeliverySettings(registration.redelivery()));
             return null;
         });
     }
 
+    /**
+     * The purpose's redelivery policy as Artemis address settings of its destination (the
+     * broker merges them over the {@code #} settings, dead-letter address included).
+     */
+    static String redeliverySettings(Redelivery r) {
+        return Json.createObjectBuilder()
+                .add("maxDeliveryAttempts", r.maxAttempts())
+                .add("redeliveryDelay", r.delayMillis())
+                .add("redeliveryMultiplier", r.multiplier())
+                .add("maxRedeliveryDelay", r.maxDelayMillis())
+                .build().toString();
+    }
+
     @Override
     public void remove(Registration registration) {
-        if (registration.exchange() != Exchange.DIRECT) {
-            return; // subscribers' queues go with them; the empty address routes nowhere
-        }
+        // a fanout purpose's subscribers take their queues with them; the empty address routes nowhere
         String name = registration.destination();
         try {
-            broker.admin("Deleting queue " + name, session -> {
-                if (session.queueQuery(SimpleString.of(name)).isExists()) {
+            broker.admin("Removing destination " + name, session -> {
+                if (registration.exchange() == Exchange.DIRECT && session.queueQuery(SimpleString.of(name)).isExists()) {
                     session.deleteQueue(name);
                 }
+                BrokerManagement.invoke(session, "removeAddressSettings", name);
                 return null;
             });
         } catch (BrokerUnavailableException e) {
-            LOG.warning("Purpose " + registration.key() + " is unregistered, but its queue " + name
+            LOG.warning("Purpose " + registration.key() + " is unregistered, but its destination " + name
                     + " stays: " + e.getMessage());
         }
     }

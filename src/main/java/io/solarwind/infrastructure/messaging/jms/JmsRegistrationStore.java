@@ -1,8 +1,10 @@
 package io.solarwind.infrastructure.messaging.jms;
 
+import io.solarwind.application.PurposeRegistry;
 import io.solarwind.application.RegistrationStore;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.BrokerNames;
@@ -35,6 +37,10 @@ public class JmsRegistrationStore implements RegistrationStore {
     private static final String EXCHANGE = "solarwind_exchange";
     private static final String REGISTERED_AT = "solarwind_registered_at";
     private static final String DELETED = "solarwind_deleted";
+    private static final String MAX_ATTEMPTS = "solarwind_redelivery_max_attempts";
+    private static final String DELAY = "solarwind_redelivery_delay_millis";
+    private static final String MULTIPLIER = "solarwind_redelivery_multiplier";
+    private static final String MAX_DELAY = "solarwind_redelivery_max_delay_millis";
 
     private BrokerConnection broker;
 
@@ -62,6 +68,7 @@ public class JmsRegistrationStore implements RegistrationStore {
                             Topic.of(record.getStringProperty(TOPIC)),
                             Purpose.of(record.getStringProperty(PURPOSE)),
                             Exchange.parse(record.getStringProperty(EXCHANGE)),
+                            redeliveryOf(record),
                             Instant.parse(record.getStringProperty(REGISTERED_AT))));
                 } catch (RuntimeException unreadable) {
                     LOG.severe("Skipping an unreadable registration record " + record.getJMSMessageID() + ": " + unreadable);
@@ -71,6 +78,15 @@ public class JmsRegistrationStore implements RegistrationStore {
             throw new BrokerUnavailableException("Reading the registry from " + BrokerNames.REGISTRY + " failed: " + e.getMessage(), e);
         }
         return all;
+    }
+
+    /** The record's policy; records written before policies existed get the default one. */
+    private static Redelivery redeliveryOf(Message record) throws JMSException {
+        if (!record.propertyExists(MAX_ATTEMPTS)) {
+            return PurposeRegistry.defaultRedelivery();
+        }
+        return new Redelivery(record.getIntProperty(MAX_ATTEMPTS), record.getLongProperty(DELAY),
+                record.getDoubleProperty(MULTIPLIER), record.getLongProperty(MAX_DELAY));
     }
 
     @Override
@@ -95,6 +111,10 @@ public class JmsRegistrationStore implements RegistrationStore {
                 record.setStringProperty(EXCHANGE, r.exchange().wireName());
                 record.setStringProperty(REGISTERED_AT, r.registeredAt().toString());
                 record.setBooleanProperty(DELETED, deleted);
+                record.setIntProperty(MAX_ATTEMPTS, r.redelivery().maxAttempts());
+                record.setLongProperty(DELAY, r.redelivery().delayMillis());
+                record.setDoubleProperty(MULTIPLIER, r.redelivery().multiplier());
+                record.setLongProperty(MAX_DELAY, r.redelivery().maxDelayMillis());
                 producer.send(record); // persistent and blocking: durable when it returns
             }
         } catch (JMSException e) {
