@@ -5,8 +5,9 @@
 #   artemis/start.sh                 # broker on tcp://localhost:61616, data in target/artemis-instance/data
 #   SOLARWIND_BROKER_PORT=61617 artemis/start.sh
 #
-# Then start Solar Wind against it:
-#   SOLARWIND_BROKER_EMBEDDED=false SOLARWIND_BROKER_URL=tcp://localhost:61616 mvn -pl src -am package liberty:run
+# Then start Solar Wind against it, as the broker user with role solarwind-server:
+#   SOLARWIND_BROKER_EMBEDDED=false SOLARWIND_BROKER_URL=tcp://localhost:61616 \
+#   SOLARWIND_BROKER_USER=solarwind SOLARWIND_BROKER_PASSWORD=solarwind-dev-only mvn -pl src -am package liberty:run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=2.40.0
@@ -22,10 +23,14 @@ if [ ! -f src/target/solarwind-broker.jar ]; then
   mvn -q -DskipTests package
 fi
 if [ ! -x "$instance/bin/artemis" ]; then
-  "$dist/bin/artemis" create --silent --force --no-web --allow-anonymous \
-      --user solarwind --password solarwind "$instance" >/dev/null
+  "$dist/bin/artemis" create --silent --force --no-web --require-login \
+      --user solarwind --password solarwind-dev-only "$instance" >/dev/null
 fi
 cp artemis/broker.xml "$instance/etc/broker.xml"
+# the development users and roles (liberty/dev-broker-*.properties, README "Security"), unless
+# SOLARWIND_BROKER_USERS/_ROLES name your own files
+cp "${SOLARWIND_BROKER_USERS:-liberty/dev-broker-users.properties}" "$instance/etc/artemis-users.properties"
+cp "${SOLARWIND_BROKER_ROLES:-liberty/dev-broker-roles.properties}" "$instance/etc/artemis-roles.properties"
 cp src/target/solarwind-broker.jar "$instance/lib/"
 export JAVA_ARGS="${JAVA_ARGS:-} -Dsolarwind.broker.port=$port"
 exec "$instance/bin/artemis" run

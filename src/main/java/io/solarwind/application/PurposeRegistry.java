@@ -85,6 +85,9 @@ public class PurposeRegistry {
                     throw new PurposeConflictException(current, exchange);
                 }
                 if (redelivery == null || redelivery.equals(current.redelivery())) {
+                    // the broker side again (idempotent): heals a destination whose settings were lost
+                    // or predate this version, as each handler deployment registers its purposes
+                    destinations.create(current);
                     return new Outcome(current, false);
                 }
                 Registration changed = current.withRedelivery(redelivery);

@@ -19,14 +19,26 @@ public enum Setting {
             "Interface the embedded broker's TCP acceptor binds to."),
     BROKER_PORT("solarwind.broker.port", "61616",
             "Port of the embedded broker's TCP acceptor, where handler services and JMS publishers connect."),
+    BROKER_TLS_PORT("solarwind.broker.tls-port", "61617",
+            "Port of the embedded broker's TLS acceptor (CORE over TLS); open only when `solarwind.broker.tls.keystore` is set."),
+    BROKER_TLS_KEYSTORE("solarwind.broker.tls.keystore", "",
+            "PKCS#12 key store holding the broker's certificate and key; empty means no TLS acceptor."),
+    BROKER_TLS_KEYSTORE_PASSWORD("solarwind.broker.tls.keystore-password", "",
+            "Password of `solarwind.broker.tls.keystore` (Artemis also takes `ENC(...)` masked passwords)."),
     BROKER_DATA_DIR("solarwind.broker.data-dir", "${server.output.dir}/artemis",
             "Directory of the embedded broker's journal, bindings, paging and large messages."),
     BROKER_URL("solarwind.broker.url", "",
             "URL the server itself uses to reach the broker; empty means `vm://0` (in-VM) with the embedded broker, else `tcp://localhost:61616`."),
     BROKER_USER("solarwind.broker.user", "",
-            "User for the broker connection (external broker); empty for none."),
+            "User the server connects to an external broker with (it needs the broker role `solarwind-server`); with the embedded broker, empty means an internal user with a password made up at each start."),
     BROKER_PASSWORD("solarwind.broker.password", "",
-            "Password for the broker connection (external broker)."),
+            "Password of `solarwind.broker.user`."),
+    BROKER_SECURITY("solarwind.broker.security-enabled", "true",
+            "Whether the embedded broker requires a user and checks its roles (`solarwind-admin`, `-publisher`, `-handler`, `-handler.<topic>.<purpose>`, `-handler-all`) on every address; `false` only for a broker no one else can reach."),
+    BROKER_USERS_FILE("solarwind.broker.users-file", "${server.config.dir}/broker-users.properties",
+            "The embedded broker's users and passwords, in Artemis's `artemis-users.properties` format (`user = password`, `ENC(...)` for hashed passwords); re-read when it changes. Missing: no one but the server gets in."),
+    BROKER_ROLES_FILE("solarwind.broker.roles-file", "${server.config.dir}/broker-roles.properties",
+            "The embedded broker's roles, in Artemis's `artemis-roles.properties` format (`role = user, user`); re-read when it changes."),
     JOURNAL_BUFFER_TIMEOUT("solarwind.broker.journal-buffer-micros", "300",
             "How long the embedded broker's journal gathers writes before one disk sync, in microseconds; 0 keeps Artemis's default (about 3,333 for NIO, 500 for ASYNCIO). Lower means less latency, more syncs."),
     DEDUP_WINDOW("solarwind.dedup.window", "20000",
@@ -72,6 +84,17 @@ public enum Setting {
 
     public String meaning() {
         return meaning;
+    }
+
+    /**
+     * The value as a file path, with {@code ${server.config.dir}} and {@code ${server.output.dir}}
+     * resolved from the Liberty server (the working directory outside one).
+     */
+    public String getPath() {
+        String value = get();
+        String here = System.getProperty("user.dir");
+        return value.replace("${server.config.dir}", System.getProperty("server.config.dir", here))
+                .replace("${server.output.dir}", System.getProperty("server.output.dir", here));
     }
 
     /** The configured value, or the default; {@code ${name}} references are left to the caller. */

@@ -40,7 +40,9 @@ class PurposeRegistryTest {
 
         @Override
         public void create(Registration r) {
-            destinations.add(r.destination());
+            if (!destinations.contains(r.destination())) {
+                destinations.add(r.destination());
+            }
         }
 
         @Override

@@ -65,11 +65,11 @@ class PublishingIT {
             data[i] = (byte) (255 - i); // 0xFF 0xFE ...: not UTF-8
         }
         HttpResponse<String> response = post(eventsUrl(topic), Map.of(
-                "ce-specversion", "1.0", "ce-id", "bin-1", "ce-source", "/cameras/7", "ce-type", topic,
+                "ce-specversion", "1.0", "ce-id", topic + "-bin-1", "ce-source", "/cameras/7", "ce-type", topic,
                 "ce-subject", "frame-42", "ce-time", "2026-11-28T10:00:00Z", "ce-traceparent", "00-abc-def-01",
                 "Content-Type", "application/octet-stream"), data);
         assertEquals(202, response.statusCode(), response.body());
-        assertEquals("bin-1", json(response.body()).asJsonObject().getString("id"));
+        assertEquals(topic + "-bin-1", json(response.body()).asJsonObject().getString("id"));
 
         Message m = consumer.receive(10_000);
         BytesMessage bytes = assertInstanceOf(BytesMessage.class, m);
@@ -77,7 +77,7 @@ class PublishingIT {
         bytes.readBytes(received);
         assertArrayEquals(data, received, "data byte for byte");
         assertEquals("1.0", m.getStringProperty("ce_specversion"));
-        assertEquals("bin-1", m.getStringProperty("ce_id"));
+        assertEquals(topic + "-bin-1", m.getStringProperty("ce_id"));
         assertEquals("/cameras/7", m.getStringProperty("ce_source"));
         assertEquals(topic, m.getStringProperty("ce_type"));
         assertEquals("frame-42", m.getStringProperty("ce_subject"));
@@ -105,7 +105,7 @@ class PublishingIT {
 
     @Test
     void structuredModeWithJsonData() throws Exception {
-        String event = "{\"specversion\":\"1.0\",\"id\":\"s-1\",\"source\":\"/uploader\",\"type\":\"" + topic + "\","
+        String event = "{\"specversion\":\"1.0\",\"id\":\"" + topic + "-s-1\",\"source\":\"/uploader\",\"type\":\"" + topic + "\","
                 + "\"subject\":\"cat.mp4\",\"datacontenttype\":\"application/json\",\"data\":{\"bytes\":1024,\"tags\":[\"a\"]}}";
         HttpResponse<String> response = post(eventsUrl(topic), Map.of("Content-Type", "application/cloudevents+json"),
                 event.getBytes(StandardCharsets.UTF_8));
@@ -113,7 +113,7 @@ class PublishingIT {
 
         TextMessage m = assertInstanceOf(TextMessage.class, consumer.receive(10_000));
         assertEquals(json("{\"bytes\":1024,\"tags\":[\"a\"]}"), json(m.getText()));
-        assertEquals("s-1", m.getStringProperty("ce_id"));
+        assertEquals(topic + "-s-1", m.getStringProperty("ce_id"));
         assertEquals("/uploader", m.getStringProperty("ce_source"));
         assertEquals("cat.mp4", m.getStringProperty("ce_subject"));
         assertEquals("application/json", m.getStringProperty("ce_datacontenttype"));
@@ -122,7 +122,7 @@ class PublishingIT {
     @Test
     void structuredModeWithBase64Data() throws Exception {
         byte[] data = {(byte) 0xC3, 0x28, 0x00, (byte) 0xFF, 0x7F};
-        String event = "{\"specversion\":\"1.0\",\"id\":\"s-2\",\"source\":\"/uploader\",\"type\":\"" + topic + "\","
+        String event = "{\"specversion\":\"1.0\",\"id\":\"" + topic + "-s-2\",\"source\":\"/uploader\",\"type\":\"" + topic + "\","
                 + "\"datacontenttype\":\"image/png\",\"data_base64\":\"" + Base64.getEncoder().encodeToString(data) + "\"}";
         HttpResponse<String> response = post(eventsUrl(topic), Map.of("Content-Type", "application/cloudevents+json; charset=utf-8"),
                 event.getBytes(StandardCharsets.UTF_8));
@@ -158,17 +158,17 @@ class PublishingIT {
 
     @Test
     void sameIdAndSourcePublishedTwiceIsDeliveredOnce() throws Exception {
-        Map<String, String> headers = Map.of("ce-id", "dup-1", "ce-source", "/twice", "Content-Type", "text/plain");
+        Map<String, String> headers = Map.of("ce-id", topic + "-dup-1", "ce-source", "/twice", "Content-Type", "text/plain");
         assertEquals(202, post(eventsUrl(topic), headers, "first".getBytes(StandardCharsets.UTF_8)).statusCode());
         assertEquals(202, post(eventsUrl(topic), headers, "second".getBytes(StandardCharsets.UTF_8)).statusCode());
         // the same id from another source is another event
-        assertEquals(202, post(eventsUrl(topic), Map.of("ce-id", "dup-1", "ce-source", "/elsewhere",
+        assertEquals(202, post(eventsUrl(topic), Map.of("ce-id", topic + "-dup-1", "ce-source", "/elsewhere",
                 "Content-Type", "text/plain"), "other".getBytes(StandardCharsets.UTF_8)).statusCode());
         // and over JMS, the same id + source again
         try (Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             Message again = s.createTextMessage("third");
             again.setStringProperty("ce_type", topic);
-            again.setStringProperty("ce_id", "dup-1");
+            again.setStringProperty("ce_id", topic + "-dup-1");
             again.setStringProperty("ce_source", "/twice");
             s.createProducer(s.createTopic("solarwind.inbound")).send(again);
         }

@@ -85,7 +85,20 @@ public final class SolarWindServer {
         return send(request);
     }
 
+    /** The development users of liberty/security-dev.xml and the broker's dev users files. */
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-dev-only";
+
+    /** Sends as the development admin (in every role). */
     public static HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(request, ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** Sends with HTTP Basic credentials, or none when {@code user} is null. */
+    public static HttpResponse<String> send(HttpRequest.Builder request, String user, String password) {
+        if (user != null) {
+            request.setHeader("Authorization", basic(user, password));
+        }
         try {
             return CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -143,10 +156,19 @@ public final class SolarWindServer {
         }
     }
 
-    /** A started JMS connection to the broker over TCP, as a handler service in another JVM would have. */
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A started JMS connection to the broker over TCP as the development admin (role solarwind-admin). */
     public static Connection jms() throws JMSException {
+        return jms(ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** A started JMS connection to the broker over TCP, as a handler service or publisher in another JVM would have. */
+    public static Connection jms(String user, String password) throws JMSException {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(BROKER);
-        Connection connection = factory.createConnection();
+        Connection connection = user == null ? factory.createConnection() : factory.createConnection(user, password);
         connection.start();
         return connection;
     }

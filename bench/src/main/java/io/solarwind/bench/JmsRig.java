@@ -29,6 +29,12 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * client code: persistent sends with completion listeners, transacted consumers.
  */
 public final class JmsRig implements Rig {
+    /** The development admin (liberty/security-dev.xml, dev-broker-users.properties): the bench server runs with them. */
+    static final String USER = System.getProperty("solarwind.bench.user", "admin");
+    static final String PASSWORD = System.getProperty("solarwind.bench.password", "admin-dev-only");
+    static final String AUTHORIZATION = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString((USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     private static final int WINDOW = 1000;
     private static final int ACK_EVERY = 50;
 
@@ -99,7 +105,7 @@ public final class JmsRig implements Rig {
     }
 
     private void register(String topic, Scenario.Group group) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/purposes/" + group.purpose()))
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/purposes/" + group.purpose())).header("Authorization", AUTHORIZATION)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"exchange\":\"" + (group.fanout() ? "fanout" : "direct") + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -110,7 +116,7 @@ public final class JmsRig implements Rig {
     }
 
     private Connection connect() throws Exception {
-        Connection c = factory.createConnection();
+        Connection c = factory.createConnection(USER, PASSWORD);
         c.start();
         synchronized (connections) {
             connections.add(c);
@@ -210,7 +216,7 @@ public final class JmsRig implements Rig {
         return new Publisher() {
             @Override
             public void publish(String topic, byte[] data) throws Exception {
-                HttpResponse<Void> r = http1.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/events"))
+                HttpResponse<Void> r = http1.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/events")).header("Authorization", AUTHORIZATION)
                         .header("ce-id", UUID.randomUUID().toString()).header("ce-source", "/bench")
                         .header("ce-benchsent", Long.toString(System.nanoTime()))
                         .header("Content-Type", "application/octet-stream")
@@ -245,10 +251,10 @@ public final class JmsRig implements Rig {
         }
         // leave nothing behind that would slow the next run: purposes (with their queues) and queues
         for (String purpose : registered) {
-            client.send(HttpRequest.newBuilder(URI.create(http + purpose)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            client.send(HttpRequest.newBuilder(URI.create(http + purpose)).header("Authorization", AUTHORIZATION).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
         if (!queues.isEmpty()) {
-            try (Connection c = factory.createConnection()) {
+            try (Connection c = factory.createConnection(USER, PASSWORD)) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 for (String queue : queues) {
                     try {

@@ -10,6 +10,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public enum HandlerSetting {
     ADMIN_URL("solarwind.admin.url", "http://localhost:9080",
             "Base URL of the Solar Wind server whose admin API registers this service's purposes."),
+    ADMIN_USER("solarwind.admin.user", "",
+            "User (in the Solar Wind server's `solarwind-admin` group) that registers this service's purposes, with HTTP Basic; empty for none."),
+    ADMIN_PASSWORD("solarwind.admin.password", "",
+            "Password of `solarwind.admin.user`."),
+    ADMIN_TOKEN("solarwind.admin.token", "",
+            "A bearer token (MicroProfile JWT with the group `solarwind-admin`) to register with instead of a user and password."),
     REGISTRATION_TIMEOUT("solarwind.handler.registration-timeout-seconds", "120",
             "How long deployment retries registering purposes while the Solar Wind server is not up; then the deployment fails."),
     CONNECTION_FACTORY("solarwind.handler.connection-factory", "jms/solarwind",

@@ -2,6 +2,7 @@ package io.solarwind.infrastructure.broker;
 
 import io.solarwind.config.Setting;
 import io.solarwind.infrastructure.messaging.BrokerNames;
+import io.solarwind.infrastructure.messaging.BrokerRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.File;
 import java.util.logging.Logger;
@@ -17,7 +18,8 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 /**
  * The Artemis broker inside the Solar Wind server (the default): persistent journal
  * under the server's output directory, an in-VM acceptor for the server itself and a
- * TCP acceptor for handler services and publishers in other JVMs.
+ * TCP acceptor for handler services and publishers in other JVMs. Every connection
+ * authenticates ({@link BrokerLogin}) and every address checks its roles ({@link BrokerRoles}).
  */
 @ApplicationScoped
 public class EmbeddedBroker {
@@ -27,6 +29,7 @@ public class EmbeddedBroker {
 
     private EmbeddedActiveMQ broker;
     private JournalType journalType;
+    private BrokerLogin login;
 
     public boolean enabled() {
         return Setting.BROKER_EMBEDDED.getBoolean();
@@ -46,7 +49,7 @@ public class EmbeddedBroker {
         Configuration config = new ConfigurationImpl()
                 .setName("solarwind")
                 .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(Setting.BROKER_SECURITY.getBoolean())
                 .setJMXManagementEnabled(false)
                 .setJournalType(journalType)
                 .setJournalDirectory(journalDir.getPath())
@@ -70,6 +73,20 @@ public class EmbeddedBroker {
             config.setJournalBufferTimeout_NIO(bufferMicros * 1000);
             config.setJournalBufferTimeout_AIO(bufferMicros * 1000);
         }
+        String keystore = Setting.BROKER_TLS_KEYSTORE.getPath().trim();
+        String tls = null;
+        if (!keystore.isEmpty()) {
+            if (!new File(keystore).isFile()) {
+                throw new IllegalStateException("The broker's TLS key store " + keystore + " (" + Setting.BROKER_TLS_KEYSTORE.key()
+                        + ") does not exist");
+            }
+            tls = "tcp://" + Setting.BROKER_HOST.get() + ":" + Setting.BROKER_TLS_PORT.getInt();
+            config.addAcceptorConfiguration("tls", tls + "?protocols=CORE;sslEnabled=true;keyStoreType=PKCS12;keyStorePath="
+                    + keystore + ";keyStorePassword=" + Setting.BROKER_TLS_KEYSTORE_PASSWORD.get());
+        }
+        String tlsUrl = tls;
+        BrokerRoles.fixed().forEach((match, table) -> config.putSecurityRoles(match, BrokerLogin.roles(table)));
+        BrokerLogin brokerLogin = new BrokerLogin(new File(Setting.BROKER_USERS_FILE.getPath()), new File(Setting.BROKER_ROLES_FILE.getPath()));
         config.registerBrokerPlugin(new InboundEventPlugin());
         config.registerBrokerPlugin(new RetentionReplay.Counter());
         config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
@@ -77,6 +94,7 @@ public class EmbeddedBroker {
 
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(config);
+        embedded.setSecurityManager(brokerLogin.securityManager());
         try {
             embedded.start();
         } catch (Exception e) {
@@ -91,8 +109,11 @@ public class EmbeddedBroker {
                     + "; is another broker using the journal in " + dataDir + "?");
         }
         broker = embedded;
+        login = brokerLogin;
         LOG.info(() -> "Solar Wind embedded broker is listening on " + tcp + ", journal " + journalType
-                + " in " + dataDir);
+                + " in " + dataDir + (tlsUrl == null ? "" : ", TLS on " + tlsUrl) + (config.isSecurityEnabled() ? ", users from " + Setting.BROKER_USERS_FILE.getPath()
+                + (new File(Setting.BROKER_USERS_FILE.getPath()).isFile() ? "" : " (missing: only the server itself can connect)")
+                : ", security OFF (" + Setting.BROKER_SECURITY.key() + "=false)"));
     }
 
     public synchronized void stop() {
@@ -120,14 +141,17 @@ public class EmbeddedBroker {
         return broker.getActiveMQServer();
     }
 
+    /** The server's own broker user and its password (made up at start); null when the broker is not running. */
+    public synchronized String[] internalCredentials() {
+        return broker == null ? null : new String[] {BrokerLogin.INTERNAL_USER, login.internalPassword()};
+    }
+
     /** The journal type in use, or null when the embedded broker is not running. */
     public synchronized JournalType journalType() {
         return broker == null ? null : journalType;
     }
 
     static File dataDirectory() {
-        String configured = Setting.BROKER_DATA_DIR.get();
-        String outputDir = System.getProperty("server.output.dir", System.getProperty("user.dir"));
-        return new File(configured.replace("${server.output.dir}", outputDir));
+        return new File(Setting.BROKER_DATA_DIR.getPath());
     }
 }

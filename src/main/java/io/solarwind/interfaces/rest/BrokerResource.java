@@ -3,6 +3,7 @@ package io.solarwind.interfaces.rest;
 import io.solarwind.dispatch.Dispatcher;
 import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -25,6 +26,7 @@ public class BrokerResource {
     Dispatcher dispatcher;
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     public JsonObject broker() {
         boolean embedded = embeddedBroker.enabled();
         return Json.createObjectBuilder()

@@ -12,6 +12,7 @@ import io.solarwind.domain.Purpose;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -60,6 +61,7 @@ public class TopicsResource {
     @Inject
     DeadLetters deadLetters;
 
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     public JsonValue topics() {
         JsonArrayBuilder topics = Json.createArrayBuilder();
@@ -69,12 +71,14 @@ public class TopicsResource {
         return topics.build();
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     @Path("{topic: .*}/purposes")
     public JsonValue purposes(@PathParam("topic") String topic) {
         return registrations(registry.purposesOf(Topic.of(topic))).build();
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     @Path("{topic: .*}/purposes/{purpose: .*}")
     public JsonValue purpose(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
@@ -83,6 +87,7 @@ public class TopicsResource {
         return registry.find(t, p).map(this::registration).orElseThrow(() -> notFound(t, p));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{topic: .*}/purposes/{purpose: .*}")
     @Consumes(MediaType.WILDCARD)
@@ -101,6 +106,7 @@ public class TopicsResource {
     }
 
     /** {@code PUT .../purposes/} without a purpose name: 400 naming the empty purpose. */
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{topic: .*}/purposes")
     @Consumes(MediaType.WILDCARD)
@@ -109,6 +115,7 @@ public class TopicsResource {
         throw new InvalidInputException("purpose", "purpose must not be empty");
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{topic: .*}/purposes/{purpose: .*}")
     public Response unregister(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
@@ -125,6 +132,7 @@ public class TopicsResource {
      * their original order; 202 with the count. Every event in the window is copied, also those
      * the purpose already had: replaying twice delivers twice.
      */
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("{topic: .*}/purposes/{purpose: .*}/replay")
     @Consumes(MediaType.WILDCARD)
@@ -174,6 +182,7 @@ public class TopicsResource {
     }
 
     /** The purpose's dead letters, oldest first (at most 500). */
+    @RolesAllowed(Roles.ADMIN)
     @GET
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters")
     public JsonValue deadLetters(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
@@ -190,6 +199,7 @@ public class TopicsResource {
     }
 
     /** Sends one dead letter back to the purpose (say, once its handler is fixed); 202, or 404. */
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters/{id}/retry")
     @Consumes(MediaType.WILDCARD)
@@ -202,6 +212,7 @@ public class TopicsResource {
     }
 
     /** Drops one dead letter; 204, or 404. */
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters/{id}")
     public Response discard(@PathParam("topic") String topic, @PathParam("purpose") String purpose, @PathParam("id") String id) {
@@ -225,6 +236,7 @@ public class TopicsResource {
     }
 
     /** Publishes one CloudEvent; 202 once the broker has stored it. */
+    @RolesAllowed(Roles.PUBLISHER)
     @POST
     @Path("{topic: .*}/events")
     @Consumes(MediaType.WILDCARD)

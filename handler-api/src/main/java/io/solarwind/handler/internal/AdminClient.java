@@ -1,6 +1,7 @@
 package io.solarwind.handler.internal;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,5 +16,6 @@ public interface AdminClient {
     @Path("/{topic}/purposes/{purpose}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    Response register(@PathParam("topic") String topic, @PathParam("purpose") String purpose, String body);
+    Response register(@HeaderParam("Authorization") String authorization,
+                      @PathParam("topic") String topic, @PathParam("purpose") String purpose, String body);
 }

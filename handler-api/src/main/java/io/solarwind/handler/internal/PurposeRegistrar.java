@@ -69,7 +69,7 @@ public class PurposeRegistrar implements Extension {
                 + purpose.topic() + "' with exchange " + exchange;
         while (true) {
             String problem;
-            try (Response response = client.register(purpose.topic(), purpose.name(), registrationBody(purpose))) {
+            try (Response response = client.register(authorization(), purpose.topic(), purpose.name(), registrationBody(purpose))) {
                 int status = response.getStatus();
                 String body = response.hasEntity() ? response.readEntity(String.class) : "";
                 if (status == 200 || status == 201) {
@@ -83,6 +83,11 @@ public class PurposeRegistrar implements Extension {
                 if (status == 409 && answeredBySolarWind) {
                     throw new DeploymentException("Conflicting purpose declaration: " + declaration
                             + ", but Solar Wind answered: " + detail(body));
+                }
+                if ((status == 401 || status == 403) && answeredBySolarWind) {
+                    throw new DeploymentException("Solar Wind refused to register " + declaration + " for want of rights (HTTP "
+                            + status + "): set " + HandlerSetting.ADMIN_USER.key() + " and " + HandlerSetting.ADMIN_PASSWORD.key()
+                            + " (or " + HandlerSetting.ADMIN_TOKEN.key() + ") to a user in the group solarwind-admin");
                 }
                 if (status >= 400 && status < 500 && answeredBySolarWind) {
                     throw new DeploymentException("Solar Wind refused the purpose: " + declaration + ": " + detail(body));
@@ -104,6 +109,20 @@ public class PurposeRegistrar implements Extension {
                 throw new DeploymentException("Interrupted while registering: " + declaration, e);
             }
         }
+    }
+
+    /** The Authorization header from the settings: a bearer token, else Basic, else none (null). */
+    static String authorization() {
+        String token = HandlerSetting.ADMIN_TOKEN.get();
+        if (!token.isBlank()) {
+            return "Bearer " + token.trim();
+        }
+        String user = HandlerSetting.ADMIN_USER.get();
+        if (user.isEmpty()) {
+            return null;
+        }
+        String pair = user + ":" + HandlerSetting.ADMIN_PASSWORD.get();
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The PUT body: the exchange, and the redelivery values the annotation sets (the others stay as registered). */

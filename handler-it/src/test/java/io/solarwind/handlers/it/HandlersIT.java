@@ -129,7 +129,8 @@ class HandlersIT {
         await("good events handled", () -> Collector.of(Fragile.class).containsAll(good));
 
         ConnectionFactory factory = (ConnectionFactory) new InitialContext().lookup("jms/solarwind");
-        try (JMSContext context = factory.createContext()) {
+        // the handlers' own broker user may send to DLA but not read it: read it as an operator
+        try (JMSContext context = factory.createContext("admin", "admin-dev-only")) {
             JMSConsumer dla = context.createConsumer(context.createQueue("DLA"), "ce_id = '" + poisonId + "'");
             Message dead = dla.receive(WAIT.toMillis());
             assertNotNull(dead, "the poison event is on the dead-letter address");
@@ -190,7 +191,7 @@ class HandlersIT {
         String http = System.getProperty("solarwind.it.http");
         HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(http + "/api/v1/topics/" + Topics.CONFLICT + "/purposes/clash"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", ADMIN)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"exchange\":\"direct\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(registered.statusCode() == 201 || registered.statusCode() == 200, registered.body());
 
@@ -202,7 +203,8 @@ class HandlersIT {
                 + Topics.CONFLICT + "' is registered with exchange direct";
         assertTrue(Files.readString(log).contains(expected), "the deployment error names the conflict:\n" + expected);
         String after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(http + "/api/v1/topics/" + Topics.CONFLICT + "/purposes/clash")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                URI.create(http + "/api/v1/topics/" + Topics.CONFLICT + "/purposes/clash")).header("Authorization", ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(after.contains("\"exchange\":\"direct\"") && after.contains("\"consumers\":0"), after);
         try {
             deployer.undeploy("conflict");
@@ -213,12 +215,15 @@ class HandlersIT {
 
     // --- helpers that run inside the handlers server ---
 
+    /** The development admin of liberty/security-dev.xml (HTTP) and of the broker's dev users file. */
+    private static final String ADMIN = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin-dev-only".getBytes());
+
     private static String adminUrl() {
         return ConfigProvider.getConfig().getValue("solarwind.admin.url", String.class);
     }
 
     private static HttpResponse<String> solarWind(String method, String path, Map<String, String> headersAndBody) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl() + path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl() + path)).header("Authorization", ADMIN);
         if (headersAndBody == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

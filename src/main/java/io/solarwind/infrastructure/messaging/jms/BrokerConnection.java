@@ -3,6 +3,7 @@ package io.solarwind.infrastructure.messaging.jms;
 import io.solarwind.config.Setting;
 import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -28,6 +29,9 @@ public class BrokerConnection {
     private Session adminSession;
     private ClientSession admin;
     private volatile boolean failed;
+
+    @Inject
+    EmbeddedBroker embedded;
 
     /** The URL the server uses: the setting, else in-VM for the embedded broker, else localhost:61616. */
     public static String url() {
@@ -92,7 +96,13 @@ public class BrokerConnection {
 
     private Connection connect(ActiveMQConnectionFactory f) throws JMSException {
         String user = Setting.BROKER_USER.get();
-        Connection c = user.isEmpty() ? f.createConnection() : f.createConnection(user, Setting.BROKER_PASSWORD.get());
+        String password = Setting.BROKER_PASSWORD.get();
+        String[] internal = user.isEmpty() && embedded != null ? embedded.internalCredentials() : null;
+        if (internal != null) {
+            user = internal[0];
+            password = internal[1];
+        }
+        Connection c = user.isEmpty() ? f.createConnection() : f.createConnection(user, password);
         c.setExceptionListener(e -> {
             failed = true;
             LOG.warning("Broker connection failed: " + e);

@@ -6,7 +6,11 @@ import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.solarwind.infrastructure.messaging.BrokerRoles;
+import io.solarwind.infrastructure.messaging.BrokerRoles.Permission;
 import jakarta.json.Json;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -18,7 +22,9 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 /**
  * A direct purpose is a durable anycast queue (a JMS queue) of the destination's name;
  * a fanout purpose is a multicast address (a JMS topic) whose subscribers bring their own
- * non-durable queues, so a copy sent while nobody subscribes is dropped.
+ * non-durable queues, so a copy sent while nobody subscribes is dropped. Each destination gets
+ * the purpose's redelivery policy (address settings) and who may consume it (security settings:
+ * {@link BrokerRoles#purpose}) through the broker's management address.
  */
 @ApplicationScoped
 public class JmsPurposeDestinations implements PurposeDestinations {
@@ -49,6 +55,13 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                 }
             }
             BrokerManagement.invoke(session, "addAddressSettings", name, redeliverySettings(registration.redelivery()));
+            Map<Permission, List<String>> roles = BrokerRoles.purpose(registration);
+            BrokerManagement.invoke(session, "addSecuritySettings", name,
+                    BrokerRoles.joined(roles, Permission.SEND), BrokerRoles.joined(roles, Permission.CONSUME),
+                    BrokerRoles.joined(roles, Permission.CREATE_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_DURABLE_QUEUE),
+                    BrokerRoles.joined(roles, Permission.CREATE_NON_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_NON_DURABLE_QUEUE),
+                    BrokerRoles.joined(roles, Permission.MANAGE), BrokerRoles.joined(roles, Permission.BROWSE),
+                    BrokerRoles.joined(roles, Permission.CREATE_ADDRESS), BrokerRoles.joined(roles, Permission.DELETE_ADDRESS));
             return null;
         });
     }
@@ -76,6 +89,7 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                     session.deleteQueue(name);
                 }
                 BrokerManagement.invoke(session, "removeAddressSettings", name);
+                BrokerManagement.invoke(session, "removeSecuritySettings", name);
                 return null;
             });
         } catch (BrokerUnavailableException e) {

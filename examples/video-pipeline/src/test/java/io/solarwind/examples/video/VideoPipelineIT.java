@@ -35,8 +35,10 @@ class VideoPipelineIT {
     static void handlersRegistered() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
+            // every handler has registered and its instances are connected (the activations follow deployment)
             if (get("/api/v1/topics/video.encoded/purposes/notify-uploader").statusCode() == 200
-                    && get("/api/v1/topics/video.uploaded/purposes").body().contains("\"consumers\":2")) {
+                    && get("/api/v1/topics/video.uploaded/purposes/encode-mp4").body().contains("\"consumers\":2")
+                    && get("/api/v1/topics/video.uploaded/purposes/audit-log").body().contains("\"consumers\":2")) {
                 return;
             }
             Thread.sleep(250);
@@ -67,7 +69,7 @@ class VideoPipelineIT {
             assertEquals(202, upload(id, "{\"video\":\"clip" + i + ".mov\",\"bytes\":" + (1000 + i) + "}").statusCode());
             expected.add("encoded-" + id);
         }
-        try (Connection c = new ActiveMQConnectionFactory(BROKER).createConnection()) {
+        try (Connection c = new ActiveMQConnectionFactory(BROKER).createConnection("admin", "admin-dev-only")) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer encoded = s.createConsumer(s.createQueue("solarwind.direct.video.encoded.it-" + run));
@@ -87,7 +89,7 @@ class VideoPipelineIT {
     void anUploadTheThumbnailerCannotReadEndsOnTheDeadLetterAddressWithTheReason() throws Exception {
         String id = "empty-" + UUID.randomUUID();
         assertEquals(202, upload(id, "{\"video\":\"empty.mov\",\"bytes\":0}").statusCode());
-        try (Connection c = new ActiveMQConnectionFactory(BROKER).createConnection()) {
+        try (Connection c = new ActiveMQConnectionFactory(BROKER).createConnection("admin", "admin-dev-only")) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer dla = s.createConsumer(s.createQueue("DLA"), "ce_id = '" + id + "'");
@@ -101,18 +103,22 @@ class VideoPipelineIT {
         }
     }
 
+    /** The development admin (README, "Security"). */
+    private static final String ADMIN = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin-dev-only".getBytes());
+
     private static HttpResponse<String> upload(String id, String json) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(HTTP + "/api/v1/topics/video.uploaded/events"))
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(HTTP + "/api/v1/topics/video.uploaded/events")).header("Authorization", ADMIN)
                 .header("ce-id", id).header("ce-source", "/it/uploader").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(HTTP + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(HTTP + path)).header("Authorization", ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> put(String path, String body) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(HTTP + path)).header("Content-Type", "application/json")
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(HTTP + path)).header("Authorization", ADMIN).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
