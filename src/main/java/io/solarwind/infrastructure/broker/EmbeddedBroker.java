@@ -71,7 +71,7 @@ public class EmbeddedBroker {
             config.setJournalBufferTimeout_AIO(bufferMicros * 1000);
         }
         config.registerBrokerPlugin(new InboundEventPlugin());
-        config.registerBrokerPlugin(new RetentionReplay.Counter());
+        RetentionReplay.configure(config);
         config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
         config.setJournalRetentionPeriod(java.util.concurrent.TimeUnit.DAYS, Setting.RETENTION_DAYS.getInt());
 
