@@ -88,7 +88,7 @@ public class EmbeddedBroker {
         BrokerRoles.fixed().forEach((match, table) -> config.putSecurityRoles(match, BrokerLogin.roles(table)));
         BrokerLogin brokerLogin = new BrokerLogin(new File(Setting.BROKER_USERS_FILE.getPath()), new File(Setting.BROKER_ROLES_FILE.getPath()));
         config.registerBrokerPlugin(new InboundEventPlugin());
-        config.registerBrokerPlugin(new RetentionReplay.Counter());
+        RetentionReplay.configure(config);
         config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
         config.setJournalRetentionPeriod(java.util.concurrent.TimeUnit.DAYS, Setting.RETENTION_DAYS.getInt());
 
