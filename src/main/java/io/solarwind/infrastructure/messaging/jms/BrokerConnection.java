@@ -10,6 +10,7 @@ import jakarta.jms.Session;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 
@@ -103,10 +104,25 @@ public class BrokerConnection {
             password = internal[1];
         }
         Connection c = user.isEmpty() ? f.createConnection() : f.createConnection(user, password);
+        // Over TCP the client reconnects by itself: the connection is failed from the failure it
+        // detects until its reconnection completes (then the exception listener hears FAILOVER).
         c.setExceptionListener(e -> {
-            failed = true;
-            LOG.warning("Broker connection failed: " + e);
+            if (ActiveMQConnection.EXCEPTION_FAILOVER.equals(e.getErrorCode())) {
+                failed = false;
+                LOG.info("Broker connection restored: " + e.getMessage());
+            } else {
+                failed = true;
+                LOG.warning("Broker connection failed: " + e);
+            }
         });
+        if (c instanceof ActiveMQConnection amq) {
+            amq.setFailoverListener(event -> {
+                switch (event) {
+                    case FAILURE_DETECTED, FAILOVER_FAILED -> failed = true;
+                    case FAILOVER_COMPLETED -> failed = false;
+                }
+            });
+        }
         c.start();
         return c;
     }
