@@ -1,0 +1,376 @@
+package io.solarwind.crash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "Nothing lost": Solar Wind on Open Liberty and a standalone Artemis broker, both real
+ * processes started here, are killed with SIGKILL again and again while events are published
+ * over HTTP and JMS; afterwards every acknowledged event must be in every direct purpose.
+ *
+ * <p>The topic has two direct purposes and one fanout purpose (without subscribers, so its
+ * copies are dropped; it is there to show it changes nothing for the direct ones). Publishers
+ * send each event until it is acknowledged, with the same {@code ce_id} and {@code ce_source}
+ * every time. The kills are spread over the run: kill {@code i} happens once
+ * {@code (i + 1) * events / (kills + 1)} events are acknowledged, and publishing goes on while
+ * the killed process is down (JMS publishers keep going while only the server is down). After
+ * the last kill and the last acknowledgement, the test waits until the dispatcher's queue is
+ * empty, consumes both direct queues and compares their {@code ce_id}s with the acknowledged
+ * ones: lost (acknowledged, not delivered) must be 0; duplicates are counted and reported.
+ *
+ * <p>Settings (system properties, see crash/pom.xml): {@code crash.events},
+ * {@code crash.kills} (both kinds), {@code crash.server-kills}, {@code crash.broker-kills},
+ * {@code crash.http-publishers}, {@code crash.jms-publishers}, {@code crash.seed},
+ * {@code crash.assert-no-duplicates}.
+ */
+class CrashIT {
+    private static final Pattern DESTINATION = Pattern.compile("\"destination\"\\s*:\\s*\"([^\"]+)\"");
+    private static final String[] DIRECT = {"alpha", "beta"};
+    private static final String FANOUT = "gamma";
+
+    private final Path work = Path.of(System.getProperty("crash.work", "target/crash"));
+    private final Path logs = work.resolve("logs");
+    private LibertyServer server;
+    private StandaloneBroker broker;
+    private Ledger ledger;
+    private Thread cleanupHook;
+
+    @Test
+    void nothingAcknowledgedIsLostWhenServerAndBrokerAreKilled() throws Exception {
+        int events = intProperty("crash.events", 3000);
+        int serverKills = intProperty("crash.server-kills", 3);
+        int brokerKills = intProperty("crash.broker-kills", 2);
+        String kills = System.getProperty("crash.kills", "");
+        if (!kills.isBlank()) {
+            serverKills = brokerKills = Integer.parseInt(kills.trim());
+        }
+        int httpPublishers = intProperty("crash.http-publishers", 3);
+        int jmsPublishers = intProperty("crash.jms-publishers", 3);
+        String seedText = System.getProperty("crash.seed", "");
+        long seed = seedText.isBlank() ? System.nanoTime() : Long.parseLong(seedText.trim());
+        Random random = new Random(seed);
+        List<Kind> plan = plan(serverKills, brokerKills);
+
+        Files.createDirectories(logs);
+        int brokerPort = Integer.parseInt(System.getProperty("crash.broker.port"));
+        broker = new StandaloneBroker(Path.of(System.getProperty("crash.artemis.home")), work.resolve("broker"),
+                Path.of(System.getProperty("crash.broker.xml")), Path.of(System.getProperty("crash.broker.plugin")), logs, brokerPort);
+        server = new LibertyServer(Path.of(System.getProperty("solarwind.it.wlp")), System.getProperty("solarwind.it.server"),
+                System.getProperty("solarwind.it.http"), logs);
+        cleanupHook = new Thread(this::killEverything, "crash-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupHook);
+
+        Report report = new Report(work.resolve("report.txt"));
+        report.line("Crash test " + Instant.now() + ": " + events + " events, kills " + plan + ", "
+                + httpPublishers + " HTTP + " + jmsPublishers + " JMS publishers, seed " + seed);
+        long began = System.nanoTime();
+        broker.create();
+        report.line("broker started in " + broker.start() + " ms at " + broker.url());
+        report.line("Solar Wind started and ready in " + server.start(Duration.ofMinutes(3)) + " ms at " + server.http());
+
+        String run = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "crash." + run;
+        Map<String, String> queues = new LinkedHashMap<>();
+        for (String purpose : DIRECT) {
+            queues.put(purpose, register(topic, purpose, "direct"));
+        }
+        register(topic, FANOUT, "fanout");
+
+        ledger = new Ledger(run, events);
+        int segment = Math.max(1, events / (plan.size() + 1));
+        ledger.allowUpTo(segment + segment / 2);
+        List<Thread> publishers = new ArrayList<>();
+        for (int i = 0; i < httpPublishers; i++) {
+            publishers.add(new Thread(new HttpPublisher(ledger, server.http(), topic), "http-publisher-" + i));
+        }
+        for (int i = 0; i < jmsPublishers; i++) {
+            publishers.add(new Thread(new JmsPublisher(ledger, broker.url(), topic), "jms-publisher-" + i));
+        }
+        long publishing = System.nanoTime();
+        publishers.forEach(Thread::start);
+
+        long brokerBack = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            int threshold = (i + 1) * segment;
+            awaitAcknowledged(threshold, Duration.ofMinutes(10));
+            if (brokerBack != 0) {
+                readinessAfterBrokerRestart(report, brokerBack, Duration.ZERO);
+            }
+            int ackedAtKill = ledger.acknowledgedCount();
+            long backlog = backlog();
+            long pause = 200 + random.nextInt(1500);
+            long killed = System.nanoTime();
+            if (plan.get(i) == Kind.SERVER) {
+                assertTrue(server.kill(), "there was a Solar Wind server process to kill");
+                Processes.sleep(pause);
+                long start = server.start(Duration.ofMinutes(3));
+                report.line(String.format("kill %d: Solar Wind server at %d acknowledged, %d waiting for dispatch; down %d ms, "
+                                + "restart to ready %d ms; %d acknowledged meanwhile",
+                        i + 1, ackedAtKill, backlog, pause, start, ledger.acknowledgedCount() - ackedAtKill));
+                report.add("server kill to ready", Processes.millisSince(killed));
+                brokerBack = 0;
+            } else {
+                broker.kill();
+                Processes.sleep(pause);
+                long start = broker.start();
+                brokerBack = System.nanoTime();
+                awaitDispatching(Duration.ofMinutes(2));
+                report.line(String.format("kill %d: broker at %d acknowledged, %d waiting for dispatch; down %d ms, broker start %d ms, "
+                                + "Solar Wind dispatching %d ms later; %d acknowledged meanwhile",
+                        i + 1, ackedAtKill, backlog, pause, start, Processes.millisSince(brokerBack), ledger.acknowledgedCount() - ackedAtKill));
+                report.add("broker kill to dispatching", Processes.millisSince(killed));
+            }
+            ledger.allowUpTo((i + 2) * segment + segment / 2);
+        }
+        ledger.allowUpTo(events);
+        awaitAcknowledged(events, Duration.ofMinutes(15));
+        for (Thread publisher : publishers) {
+            publisher.join(60_000);
+        }
+        long draining = System.nanoTime();
+        long publishMillis = (draining - publishing) / 1_000_000;
+
+        // every acknowledged event dispatched: the dispatcher's subscription queue drains
+        awaitDispatching(Duration.ofMinutes(2));
+        Map<String, Map<String, Integer>> received = new LinkedHashMap<>();
+        long dispatchLeft;
+        long deadLetters;
+        try (BrokerQueues brokerQueues = new BrokerQueues(broker.url())) {
+            if (!Processes.await(Duration.ofMinutes(10), () -> count(brokerQueues, "solarwind.dispatch") == 0)) {
+                fail("the dispatcher's queue solarwind.dispatch still holds " + count(brokerQueues, "solarwind.dispatch") + " events after 10 minutes");
+            }
+            long dispatched = Processes.millisSince(draining);
+            for (Map.Entry<String, String> q : queues.entrySet()) {
+                received.put(q.getKey(), brokerQueues.drain(q.getValue(), 2000));
+            }
+            dispatchLeft = count(brokerQueues, "solarwind.dispatch");
+            deadLetters = Math.max(0, count(brokerQueues, "DLA"));
+            report.line(String.format("published %d events in %d ms (%d over HTTP, %d over JMS; %d events sent more than once, %d failed sends); "
+                            + "dispatch queue empty %d ms after the last acknowledgement, direct queues consumed in %d ms",
+                    events, publishMillis, ledger.httpAcknowledged(), ledger.jmsAcknowledged(), ledger.retriedEvents(),
+                    ledger.failedAttempts(), dispatched, Processes.millisSince(draining) - dispatched));
+        }
+
+        if (brokerBack != 0) {
+            readinessAfterBrokerRestart(report, brokerBack, Duration.ofSeconds(10));
+        }
+
+        // the registrations are still there after every kill
+        String purposes = get(server.http() + "/api/v1/topics/" + topic + "/purposes");
+        for (String purpose : new String[] {DIRECT[0], DIRECT[1], FANOUT}) {
+            assertTrue(purposes.contains("\"purpose\":\"" + purpose + "\""), purpose + " is still registered: " + purposes);
+        }
+
+        // compare
+        int totalLost = 0;
+        int totalDuplicates = 0;
+        int totalUnknown = 0;
+        for (Map.Entry<String, Map<String, Integer>> purpose : received.entrySet()) {
+            Map<String, Integer> ids = purpose.getValue();
+            int lost = 0;
+            int duplicates = 0;
+            int unknown = 0;
+            List<String> lostSample = new ArrayList<>();
+            for (int n = 0; n < events; n++) {
+                if (ledger.state(n) == Ledger.ACKNOWLEDGED && !ids.containsKey(ledger.id(n))) {
+                    lost++;
+                    if (lostSample.size() < 10) {
+                        lostSample.add(ledger.id(n));
+                    }
+                }
+            }
+            for (Map.Entry<String, Integer> id : ids.entrySet()) {
+                duplicates += id.getValue() - 1;
+                if (ledger.index(id.getKey()) < 0) {
+                    unknown++;
+                }
+            }
+            report.line(String.format("direct purpose %s: %d distinct events received, lost %d%s, duplicated %d, not of this run %d",
+                    purpose.getKey(), ids.size(), lost, lostSample.isEmpty() ? "" : " " + lostSample, duplicates, unknown));
+            totalLost += lost;
+            totalDuplicates += duplicates;
+            totalUnknown += unknown;
+        }
+        report.line(String.format("RESULT: lost %d, duplicated %d, dead letters %d, readiness DOWN after %d broker restart(s), total %d s",
+                totalLost, totalDuplicates, deadLetters, report.readinessDown, Processes.millisSince(began) / 1000));
+        report.figures();
+
+        server.stop();
+        broker.stop();
+
+        assertTrue(ledger.errors().isEmpty(), "unexpected answers: " + ledger.errors());
+        assertEquals(events, ledger.acknowledgedCount(), "every event was acknowledged in the end");
+        assertEquals(0, totalLost, "acknowledged events missing from a direct purpose (see " + work.resolve("report.txt") + ")");
+        assertEquals(0, totalUnknown, "events that no publisher of this run sent");
+        assertEquals(0, dispatchLeft, "events left in solarwind.dispatch");
+        if (Boolean.getBoolean("crash.assert-no-duplicates")) {
+            assertEquals(0, totalDuplicates, "duplicated deliveries");
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        killEverything();
+        if (cleanupHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanupHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    /** Whatever this test started goes, also when it failed. */
+    private synchronized void killEverything() {
+        if (ledger != null) {
+            ledger.stop();
+        }
+        if (server != null) {
+            try {
+                server.process().ifPresent(Processes::kill);
+            } catch (RuntimeException e) {
+                System.err.println("Could not kill the Solar Wind server: " + e);
+            }
+        }
+        if (broker != null) {
+            try {
+                broker.kill();
+            } catch (RuntimeException e) {
+                System.err.println("Could not kill the broker: " + e);
+            }
+        }
+    }
+
+    private void awaitDispatching(Duration timeout) {
+        assertTrue(Processes.await(timeout, server::dispatching),
+                "Solar Wind was not dispatching again within " + timeout.toSeconds() + " s: " + server.health());
+    }
+
+    /**
+     * Records whether {@code /health/ready} is UP again after a broker restart (waiting at most
+     * {@code grace}). With {@code -Dcrash.require-ready=true} a DOWN fails the test.
+     */
+    private void readinessAfterBrokerRestart(Report report, long brokerBack, Duration grace) {
+        boolean up = Processes.await(grace, server::ready);
+        String health = server.health();
+        report.line(String.format("  /health/ready %d ms after the broker restart: %s", Processes.millisSince(brokerBack),
+                up ? "UP" : "DOWN " + health));
+        if (!up) {
+            report.readinessDown++;
+            assertTrue(!Boolean.getBoolean("crash.require-ready"), "Solar Wind not ready after a broker restart: " + health);
+        }
+    }
+
+    /** Events waiting in the dispatcher's queue now, -1 if the broker cannot tell. */
+    private long backlog() {
+        try (BrokerQueues queues = new BrokerQueues(broker.url())) {
+            return queues.count("solarwind.dispatch");
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private void awaitAcknowledged(int count, Duration timeout) {
+        boolean reached = Processes.await(timeout, () -> ledger.acknowledgedCount() >= count || ledger.stopped());
+        assertTrue(ledger.errors().isEmpty(), "unexpected answers: " + ledger.errors());
+        assertTrue(reached, "only " + ledger.acknowledgedCount() + " of " + count + " events acknowledged after " + timeout.toMinutes() + " minutes");
+    }
+
+    private String register(String topic, String purpose, String exchange) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = client.send(
+                Access.http(server.http() + "/api/v1/topics/" + topic + "/purposes/" + purpose, Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"exchange\":\"" + exchange + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() == 201 || response.statusCode() == 200,
+                "registering " + purpose + " answered " + response.statusCode() + ": " + response.body());
+        Matcher m = DESTINATION.matcher(response.body());
+        assertTrue(m.find(), "no destination in " + response.body());
+        return m.group(1);
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(Access.http(url, Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), url + ": " + response.body());
+        return response.body();
+    }
+
+    private static long count(BrokerQueues queues, String queue) {
+        try {
+            return queues.count(queue);
+        } catch (Exception e) {
+            return -2;
+        }
+    }
+
+    /** Server and broker kills, the broker kills spread evenly among the server kills. */
+    static List<Kind> plan(int serverKills, int brokerKills) {
+        int total = serverKills + brokerKills;
+        List<Kind> plan = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            boolean broker = (long) (i + 1) * brokerKills / total > (long) i * brokerKills / total;
+            plan.add(broker ? Kind.BROKER : Kind.SERVER);
+        }
+        return plan;
+    }
+
+    private static int intProperty(String name, int fallback) {
+        String value = System.getProperty(name, "");
+        return value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+
+    enum Kind { SERVER, BROKER }
+
+    /** What the run prints and writes, line by line, to target/crash/report.txt. */
+    private static final class Report {
+        private final Path file;
+        private final Map<String, List<Long>> figures = new LinkedHashMap<>();
+        private int readinessDown;
+
+        Report(Path file) throws IOException {
+            this.file = file;
+            Files.writeString(file, "");
+        }
+
+        void line(String line) {
+            System.out.println("[crash] " + line);
+            try {
+                Files.writeString(file, line + "\n", java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        void add(String figure, long value) {
+            figures.computeIfAbsent(figure, k -> new ArrayList<>()).add(value);
+        }
+
+        void figures() {
+            figures.forEach((name, values) -> line(name + " ms: min " + values.stream().mapToLong(v -> v).min().orElse(0)
+                    + ", mean " + Math.round(values.stream().mapToLong(v -> v).average().orElse(0))
+                    + ", max " + values.stream().mapToLong(v -> v).max().orElse(0)));
+        }
+    }
+}

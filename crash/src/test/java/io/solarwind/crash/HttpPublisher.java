@@ -1,0 +1,66 @@
+package io.solarwind.crash;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+/** Publishes events over HTTP (binary mode), each until Solar Wind answers 202. */
+final class HttpPublisher implements Runnable {
+    static final String SOURCE = "/crash/http";
+    /** Answers after which sending the same event again can succeed: the server or its broker is not there (yet). */
+    private static final Set<Integer> RETRYABLE = Set.of(404, 500, 502, 503, 504);
+
+    private final Ledger ledger;
+    private final String eventsUrl;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    HttpPublisher(Ledger ledger, String http, String topic) {
+        this.ledger = ledger;
+        this.eventsUrl = http + "/api/v1/topics/" + topic + "/events";
+    }
+
+    @Override
+    public void run() {
+        for (int n = ledger.take(); n >= 0; n = ledger.take()) {
+            HttpRequest request = Access.http(eventsUrl, Duration.ofSeconds(30))
+                    .header("ce-id", ledger.id(n))
+                    .header("ce-source", SOURCE)
+                    .header("ce-specversion", "1.0")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}", StandardCharsets.UTF_8))
+                    .build();
+            for (int attempt = 1; !ledger.stopped(); attempt++) {
+                ledger.attempted(n);
+                int status;
+                String body = "";
+                try {
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    status = response.statusCode();
+                    body = response.body();
+                } catch (IOException e) {
+                    status = -1;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (status == 202) {
+                    ledger.acknowledged(n, true);
+                    break;
+                }
+                if (status != -1 && !RETRYABLE.contains(status)) {
+                    ledger.error("HTTP publish of " + ledger.id(n) + " answered " + status + ": " + body);
+                    return;
+                }
+                ledger.failed(n, attempt);
+                Processes.sleep(Math.min(50L * attempt, 500));
+            }
+        }
+    }
+}
