@@ -53,6 +53,7 @@ class CrashIT {
     private StandaloneBroker broker;
     private Ledger ledger;
     private Thread cleanupHook;
+    private BrokerQueues probe;
 
     @Test
     void nothingAcknowledgedIsLostWhenServerAndBrokerAreKilled() throws Exception {
@@ -96,7 +97,10 @@ class CrashIT {
         register(topic, FANOUT, "fanout");
 
         ledger = new Ledger(run, events);
-        int segment = Math.max(1, events / (plan.size() + 1));
+        // kills at steady flow split the events into equal shares; a catching-up kill follows its restart at once
+        int shares = (int) plan.stream().filter(k -> k != Kind.SERVER_CATCHING_UP).count() + 1;
+        int segment = Math.max(1, events / shares);
+        int share = 0;
         ledger.allowUpTo(segment + segment / 2);
         List<Thread> publishers = new ArrayList<>();
         for (int i = 0; i < httpPublishers; i++) {
@@ -110,8 +114,11 @@ class CrashIT {
 
         long brokerBack = 0;
         for (int i = 0; i < plan.size(); i++) {
-            int threshold = (i + 1) * segment;
-            awaitAcknowledged(threshold, Duration.ofMinutes(10));
+            if (plan.get(i) == Kind.SERVER_CATCHING_UP) {
+                Processes.sleep(random.nextInt(300));
+            } else {
+                awaitAcknowledged(++share * segment, Duration.ofMinutes(10));
+            }
             if (brokerBack != 0) {
                 readinessAfterBrokerRestart(report, brokerBack, Duration.ZERO);
             }
@@ -119,16 +126,18 @@ class CrashIT {
             long backlog = backlog();
             long pause = 200 + random.nextInt(1500);
             long killed = System.nanoTime();
-            if (plan.get(i) == Kind.SERVER) {
+            if (plan.get(i) != Kind.BROKER) {
                 assertTrue(server.kill(), "there was a Solar Wind server process to kill");
                 Processes.sleep(pause);
                 long start = server.start(Duration.ofMinutes(3));
-                report.line(String.format("kill %d: Solar Wind server at %d acknowledged, %d waiting for dispatch; down %d ms, "
+                report.line(String.format("kill %d: Solar Wind server%s at %d acknowledged, %d waiting for dispatch; down %d ms, "
                                 + "restart to ready %d ms; %d acknowledged meanwhile",
-                        i + 1, ackedAtKill, backlog, pause, start, ledger.acknowledgedCount() - ackedAtKill));
+                        i + 1, plan.get(i) == Kind.SERVER ? "" : " (catching up)", ackedAtKill, backlog, pause, start,
+                        ledger.acknowledgedCount() - ackedAtKill));
                 report.add("server kill to ready", Processes.millisSince(killed));
                 brokerBack = 0;
             } else {
+                closeProbe();
                 broker.kill();
                 Processes.sleep(pause);
                 long start = broker.start();
@@ -139,7 +148,7 @@ class CrashIT {
                         i + 1, ackedAtKill, backlog, pause, start, Processes.millisSince(brokerBack), ledger.acknowledgedCount() - ackedAtKill));
                 report.add("broker kill to dispatching", Processes.millisSince(killed));
             }
-            ledger.allowUpTo((i + 2) * segment + segment / 2);
+            ledger.allowUpTo((share + 1) * segment + segment / 2);
         }
         ledger.allowUpTo(events);
         awaitAcknowledged(events, Duration.ofMinutes(15));
@@ -244,6 +253,7 @@ class CrashIT {
         if (ledger != null) {
             ledger.stop();
         }
+        closeProbe();
         if (server != null) {
             try {
                 server.process().ifPresent(Processes::kill);
@@ -280,12 +290,27 @@ class CrashIT {
         }
     }
 
-    /** Events waiting in the dispatcher's queue now, -1 if the broker cannot tell. */
+    /** Events waiting in the dispatcher's queue now, -1 if the broker cannot tell (one connection, kept between calls). */
     private long backlog() {
-        try (BrokerQueues queues = new BrokerQueues(broker.url())) {
-            return queues.count("solarwind.dispatch");
+        try {
+            if (probe == null) {
+                probe = new BrokerQueues(broker.url());
+            }
+            return probe.count("solarwind.dispatch");
         } catch (Exception e) {
+            closeProbe();
             return -1;
+        }
+    }
+
+    private void closeProbe() {
+        if (probe != null) {
+            try {
+                probe.close();
+            } catch (Exception ignored) {
+                // the broker may be gone
+            }
+            probe = null;
         }
     }
 
@@ -325,13 +350,26 @@ class CrashIT {
         }
     }
 
-    /** Server and broker kills, the broker kills spread evenly among the server kills. */
+    /**
+     * The order of the kills: server kills in pairs (one while events flow steadily, then one
+     * while the restarted server catches up with what JMS publishers sent while it was down),
+     * broker kills spread evenly among the pairs.
+     */
     static List<Kind> plan(int serverKills, int brokerKills) {
-        int total = serverKills + brokerKills;
+        List<List<Kind>> serverUnits = new ArrayList<>();
+        for (int i = 0; i < serverKills; i += 2) {
+            serverUnits.add(i + 1 < serverKills ? List.of(Kind.SERVER, Kind.SERVER_CATCHING_UP) : List.of(Kind.SERVER));
+        }
+        int units = serverUnits.size() + brokerKills;
         List<Kind> plan = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            boolean broker = (long) (i + 1) * brokerKills / total > (long) i * brokerKills / total;
-            plan.add(broker ? Kind.BROKER : Kind.SERVER);
+        int nextServerUnit = 0;
+        for (int i = 0; i < units; i++) {
+            boolean broker = (long) (i + 1) * brokerKills / units > (long) i * brokerKills / units;
+            if (broker) {
+                plan.add(Kind.BROKER);
+            } else {
+                plan.addAll(serverUnits.get(nextServerUnit++));
+            }
         }
         return plan;
     }
@@ -341,7 +379,14 @@ class CrashIT {
         return value.isBlank() ? fallback : Integer.parseInt(value.trim());
     }
 
-    enum Kind { SERVER, BROKER }
+    enum Kind {
+        /** the server, at the next share of acknowledged events */
+        SERVER,
+        /** the server again, right after it restarted, while its dispatcher works off the events sent meanwhile */
+        SERVER_CATCHING_UP,
+        /** the broker, at the next share of acknowledged events */
+        BROKER
+    }
 
     /** What the run prints and writes, line by line, to target/crash/report.txt. */
     private static final class Report {
