@@ -30,17 +30,21 @@ import org.junit.jupiter.api.Test;
  * <p>The topic has two direct purposes and one fanout purpose (without subscribers, so its
  * copies are dropped; it is there to show it changes nothing for the direct ones). Publishers
  * send each event until it is acknowledged, with the same {@code ce_id} and {@code ce_source}
- * every time. The kills are spread over the run: kill {@code i} happens once
- * {@code (i + 1) * events / (kills + 1)} events are acknowledged, and publishing goes on while
- * the killed process is down (JMS publishers keep going while only the server is down). After
+ * every time. The kills are spread over the run: each kill of the broker, and every other kill
+ * of the server, happens when the next equal share of the events is acknowledged; the server
+ * kills in between come right after the server restarted, while its dispatcher works off what
+ * JMS publishers sent while it was down (see {@link #plan}). Publishing goes on while a killed
+ * process is down and is retried until it is back. After
  * the last kill and the last acknowledgement, the test waits until the dispatcher's queue is
  * empty, consumes both direct queues and compares their {@code ce_id}s with the acknowledged
- * ones: lost (acknowledged, not delivered) must be 0; duplicates are counted and reported.
+ * ones: lost (acknowledged, not delivered) must be 0; duplicates are counted, reported and
+ * must be 0 too unless {@code -Dcrash.assert-no-duplicates=false}.
  *
  * <p>Settings (system properties, see crash/pom.xml): {@code crash.events},
  * {@code crash.kills} (both kinds), {@code crash.server-kills}, {@code crash.broker-kills},
  * {@code crash.http-publishers}, {@code crash.jms-publishers}, {@code crash.seed},
- * {@code crash.assert-no-duplicates}.
+ * {@code crash.assert-no-duplicates}, {@code crash.require-ready} (fail when {@code /health/ready}
+ * is not UP again after a broker restart; off, as it is not today: it is reported instead).
  */
 class CrashIT {
     private static final Pattern DESTINATION = Pattern.compile("\"destination\"\\s*:\\s*\"([^\"]+)\"");
@@ -231,7 +235,7 @@ class CrashIT {
         assertEquals(0, totalLost, "acknowledged events missing from a direct purpose (see " + work.resolve("report.txt") + ")");
         assertEquals(0, totalUnknown, "events that no publisher of this run sent");
         assertEquals(0, dispatchLeft, "events left in solarwind.dispatch");
-        if (Boolean.getBoolean("crash.assert-no-duplicates")) {
+        if (!"false".equalsIgnoreCase(System.getProperty("crash.assert-no-duplicates", "true").trim())) {
             assertEquals(0, totalDuplicates, "duplicated deliveries");
         }
     }
