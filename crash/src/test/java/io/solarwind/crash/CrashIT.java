@@ -78,7 +78,8 @@ class CrashIT {
         Files.createDirectories(logs);
         int brokerPort = Integer.parseInt(System.getProperty("crash.broker.port"));
         broker = new StandaloneBroker(Path.of(System.getProperty("crash.artemis.home")), work.resolve("broker"),
-                Path.of(System.getProperty("crash.broker.xml")), Path.of(System.getProperty("crash.broker.plugin")), logs, brokerPort);
+                Path.of(System.getProperty("crash.broker.xml")), Path.of(System.getProperty("crash.broker.plugin")),
+                pathProperty("crash.broker.users"), pathProperty("crash.broker.roles"), logs, brokerPort);
         server = new LibertyServer(Path.of(System.getProperty("solarwind.it.wlp")), System.getProperty("solarwind.it.server"),
                 System.getProperty("solarwind.it.http"), logs);
         cleanupHook = new Thread(this::killEverything, "crash-cleanup");
@@ -376,6 +377,11 @@ class CrashIT {
             }
         }
         return plan;
+    }
+
+    private static Path pathProperty(String name) {
+        String value = System.getProperty(name, "");
+        return value.isBlank() ? null : Path.of(value.trim());
     }
 
     private static int intProperty(String name, int fallback) {

@@ -16,23 +16,29 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 /**
  * Solar Wind's broker as its own process, the way {@code artemis/start.sh} runs it: an
  * instance of the apache-artemis distribution with {@code artemis/broker.xml} and the
- * Solar Wind broker plugin in its {@code lib/}, run with {@code bin/artemis run}.
+ * Solar Wind broker plugin in its {@code lib/} and the users and roles files in its
+ * {@code etc/}, run with {@code bin/artemis run}.
  */
 final class StandaloneBroker {
     private final Path home;
     private final Path instance;
     private final Path brokerXml;
     private final Path pluginJar;
+    private final Path users;
+    private final Path roles;
     private final Path logs;
     private final int port;
     private Process process;
     private int starts;
 
-    StandaloneBroker(Path home, Path instance, Path brokerXml, Path pluginJar, Path logs, int port) {
+    /** {@code users} and {@code roles}: Artemis properties files for the instance's {@code etc/}, or null to keep its own. */
+    StandaloneBroker(Path home, Path instance, Path brokerXml, Path pluginJar, Path users, Path roles, Path logs, int port) {
         this.home = home;
         this.instance = instance;
         this.brokerXml = brokerXml;
         this.pluginJar = pluginJar;
+        this.users = users;
+        this.roles = roles;
         this.logs = logs;
         this.port = port;
     }
@@ -50,13 +56,19 @@ final class StandaloneBroker {
         }
         Path log = logs.resolve("broker-create.log");
         int exit = Processes.run(List.of("bash", home.resolve("bin/artemis").toString(), "create", "--silent", "--force",
-                        "--no-web", "--allow-anonymous", "--user", "solarwind", "--password", "solarwind", instance.toString()),
+                        "--no-web", "--require-login", "--user", "solarwind", "--password", "solarwind-dev-only", instance.toString()),
                 Map.of(), log, Duration.ofMinutes(2));
         if (exit != 0) {
             throw new IllegalStateException("artemis create exited with " + exit + ", see " + log);
         }
         Files.copy(brokerXml, instance.resolve("etc/broker.xml"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(pluginJar, instance.resolve("lib/solarwind-broker.jar"), StandardCopyOption.REPLACE_EXISTING);
+        if (users != null) {
+            Files.copy(users, instance.resolve("etc/artemis-users.properties"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (roles != null) {
+            Files.copy(roles, instance.resolve("etc/artemis-roles.properties"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Starts the broker and waits until it accepts JMS connections; returns how long that took in ms. */
