@@ -32,5 +32,5 @@ cp artemis/broker.xml "$instance/etc/broker.xml"
 cp "${SOLARWIND_BROKER_USERS:-liberty/dev-broker-users.properties}" "$instance/etc/artemis-users.properties"
 cp "${SOLARWIND_BROKER_ROLES:-liberty/dev-broker-roles.properties}" "$instance/etc/artemis-roles.properties"
 cp src/target/solarwind-broker.jar "$instance/lib/"
-export JAVA_ARGS="${JAVA_ARGS:-} -Dsolarwind.broker.port=$port"
+export JAVA_ARGS_APPEND="${JAVA_ARGS_APPEND:-} -Dsolarwind.broker.port=$port"
 exec "$instance/bin/artemis" run
