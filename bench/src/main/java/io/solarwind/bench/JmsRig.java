@@ -114,6 +114,11 @@ public final class JmsRig implements Rig {
         if (!scenario.shared()) {
             return; // declared as the consumers start, as they always were
         }
+        // The client keeps producer credits for at most 1,000 addresses per anonymous producer
+        // (ClientProducerCreditManagerImpl): cycling over 10,000 topic addresses, raw Artemis's
+        // publishers would wait for a credit round trip before nearly every send. Both JMS systems
+        // send without credits here, as Solar Wind's dispatcher does (the broker pages when full).
+        factory.setProducerWindowSize(-1);
         List<String> topics = scenario.topicNames(run);
         if (solarWind) {
             parallel(topics, topic -> {
