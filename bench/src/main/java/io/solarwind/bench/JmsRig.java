@@ -522,7 +522,8 @@ public final class JmsRig implements Rig {
                 parallel(queues, queue -> {
                     try {
                         mine.get().deleteQueue(queue);
-                    } catch (org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException gone) {
+                    } catch (org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException
+                             | org.apache.activemq.artemis.api.core.ActiveMQAddressDoesNotExistException gone) {
                         // auto-deleted once empty
                     }
                 });
