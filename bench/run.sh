@@ -3,8 +3,9 @@
 # RabbitMQ on this machine, runs the scenarios side by side, prints the table last and writes
 # bench/results/bench-<date>.{md,png}.  Not part of the test suite.
 #
-#   bench/run.sh                          # scenarios 1,2,3,6, 3 rounds of 10 s
+#   bench/run.sh                          # scenarios 1-6, 3 rounds of 10 s
 #   bench/run.sh --rounds 1 --seconds 5   # quicker
+#   bench/run.sh --scenarios 4 --topics 1000   # scenario 4 on fewer topics
 #
 # Needs Debian's rabbitmq-server (installed here with apt-get when missing).
 set -euo pipefail
@@ -18,24 +19,37 @@ fi
 mvn -q install -DskipTests
 mvn -q -pl bench package -DskipTests
 
+STARTED_RABBIT=
 cleanup() {
   mvn -q -pl src liberty:stop -Dsolarwind.server.name=solarwind-bench >/dev/null 2>&1 || true
-  rabbitmqctl stop >/dev/null 2>&1 || true
+  # a RabbitMQ that was running before keeps running
+  if [ -n "$STARTED_RABBIT" ]; then rabbitmqctl stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
-rabbitmqctl status >/dev/null 2>&1 || (rabbitmq-server -detached >/dev/null 2>&1; sleep 2)
+if ! rabbitmqctl status >/dev/null 2>&1; then
+  rabbitmq-server -detached >/dev/null 2>&1
+  STARTED_RABBIT=yes
+  sleep 2
+fi
 rabbitmqctl await_startup >/dev/null
 
-# a server of its own, with an empty journal, so that earlier runs weigh nothing
+# a server of its own, with an empty journal, so that earlier runs weigh nothing; BENCH_KEEP_JOURNAL=1
+# keeps it, with the purposes scenario 4 registered in an earlier run (registering 30,000 takes long)
 SERVER=(-Dsolarwind.server.name=solarwind-bench -Dsolarwind.http.port=$HTTP_PORT)
-rm -rf src/target/liberty/wlp/usr/servers/solarwind-bench/artemis
+if [ -z "${BENCH_KEEP_JOURNAL:-}" ]; then
+  rm -rf src/target/liberty/wlp/usr/servers/solarwind-bench/artemis
+fi
 mvn -q -pl src liberty:create liberty:deploy liberty:start "${SERVER[@]}" \
     -Dsolarwind.https.port=$((HTTP_PORT + 363)) -Dsolarwind.broker.port=$BROKER_PORT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 600); do
   curl -fs http://localhost:$HTTP_PORT/health/ready >/dev/null && break
   sleep 1
 done
 
+# the server's JVM, for its heap (scenario 4): the Liberty launched from this checkout
+SERVER_PID=$(pgrep -f "$PWD/src/target/liberty/wlp/bin/tools/ws-server.jar solarwind-bench" | head -1 || true)
+
 java -cp "bench/target/solarwind-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" io.solarwind.bench.Bench \
-    --http http://localhost:$HTTP_PORT --broker tcp://localhost:$BROKER_PORT --rabbit localhost:5672 "$@"
+    --http http://localhost:$HTTP_PORT --broker tcp://localhost:$BROKER_PORT --rabbit localhost:5672 \
+    --server-pid "${SERVER_PID:-0}" "$@"

@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -21,7 +25,10 @@ import org.knowm.xchart.CategoryChartBuilder;
  * alternating the systems round by round (these machines are noisy: only ratios taken side by
  * side compare), and prints the median of the rounds with the ratios, last.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"]</pre>
+ * <p>Scenario 4 runs last (its 30,000 purposes and their consumers should not weigh on the
+ * others) and is set up once per system for all its rounds; its table row sits between 3 and 5.
+ *
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false]</pre>
  */
 public final class Bench {
     private static final byte[] KILOBYTE = new byte[1024];
@@ -30,15 +37,22 @@ public final class Bench {
     private final int seconds;
     private final int warmup;
     private final int rounds;
+    /** The Solar Wind server's JVM (Liberty with the embedded broker), for its heap; 0 when unknown. */
+    private final long serverPid;
+    /** What the run found besides the table: set-up times, heap, checks; printed before the table and stored after it. */
+    private final List<String> notes = new ArrayList<>();
+    private int round;
 
     private Bench(Map<String, String> args) {
+        serverPid = Long.parseLong(args.getOrDefault("server-pid", "0"));
         seconds = Integer.parseInt(args.getOrDefault("seconds", "10"));
         warmup = Integer.parseInt(args.getOrDefault("warmup", "3"));
         rounds = Integer.parseInt(args.getOrDefault("rounds", "3"));
         String broker = args.get("broker");
         String http = args.get("http");
         String[] rabbit = args.getOrDefault("rabbit", "localhost:5672").split(":");
-        systems.put("Solar Wind", () -> JmsRig.solarWind(broker, http));
+        boolean keep = !Boolean.parseBoolean(args.getOrDefault("delete-purposes", "false"));
+        systems.put("Solar Wind", () -> JmsRig.solarWind(broker, http).keepPurposes(keep));
         systems.put("raw Artemis", () -> JmsRig.rawArtemis(broker));
         systems.put("RabbitMQ", () -> new RabbitRig(rabbit[0], Integer.parseInt(rabbit[1])));
         if (args.containsKey("systems")) {
@@ -53,15 +67,17 @@ public final class Bench {
         }
         ThreadLocalRandom.current().nextBytes(KILOBYTE);
         Bench bench = new Bench(args);
-        List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,5,6").split(","));
+        List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,4,5,6").split(","));
         List<Row> rows = new ArrayList<>();
         Row first = null;
         if (chosen.contains("1") || chosen.contains("6")) {
             first = bench.compare(Scenario.oneDirect());
             rows.add(first);
         }
+        Row three = null;
         if (chosen.contains("2")) {
-            rows.add(bench.compare(Scenario.threePurposes()));
+            three = bench.compare(Scenario.threePurposes());
+            rows.add(three);
         }
         if (chosen.contains("3")) {
             for (int n : new int[] {1, 2, 8}) {
@@ -72,54 +88,231 @@ public final class Bench {
             rows.add(bench.compare(Scenario.overHttp(8)));
         }
         if (chosen.contains("6") && first != null) {
-            double max = first.median.get("Solar Wind").eventsPerSecond();
+            double max = first.median.get(first.median.keySet().iterator().next()).eventsPerSecond();
+            if (first.median.containsKey("Solar Wind")) {
+                max = first.median.get("Solar Wind").eventsPerSecond();
+            }
             for (double share : new double[] {0.25, 0.5, 0.75}) {
                 rows.add(bench.compare(Scenario.oneDirect().atRate((int) (max * share))));
             }
         }
+        if (chosen.contains("4")) {
+            Row four = bench.compare(Scenario.manyTopics(Integer.parseInt(args.getOrDefault("topics", "10000"))));
+            rows.add(four);
+            bench.relate(four, first, three);
+        }
+        rows.sort(java.util.Comparator.comparingInt(r -> r.scenario.number()));
         String table = table(rows);
+        String notes = String.join("\n", bench.notes);
         Path out = Path.of(args.getOrDefault("out", "bench/results"));
         Files.createDirectories(out);
         chart(rows, out.resolve("bench-" + LocalDate.now() + ".png").toFile());
-        Files.writeString(out.resolve("bench-" + LocalDate.now() + ".md"), table);
+        Files.writeString(out.resolve("bench-" + LocalDate.now() + ".md"), table + (notes.isEmpty() ? "" : "\n" + notes + "\n"));
         System.out.println();
+        if (!notes.isEmpty()) {
+            System.out.println(notes);
+            System.out.println();
+        }
         System.out.println(table);
+    }
+
+    /** Scenario 4 against scenarios 1 and 2 of the same system (the target: Solar Wind's 4 within 10 % of its 1). */
+    private void relate(Row four, Row first, Row three) {
+        for (String system : four.median.keySet()) {
+            double rate = four.median.get(system).eventsPerSecond();
+            StringBuilder line = new StringBuilder(String.format("- scenario 4, %s: %.0f events/s", system, rate));
+            if (first != null && first.median.containsKey(system)) {
+                line.append(String.format("; / its scenario 1 (%.0f): %.2f", first.median.get(system).eventsPerSecond(),
+                        rate / first.median.get(system).eventsPerSecond()));
+            }
+            if (three != null && three.median.containsKey(system)) {
+                line.append(String.format("; / its scenario 2 (%.0f, also 3 purposes per event): %.2f", three.median.get(system).eventsPerSecond(),
+                        rate / three.median.get(system).eventsPerSecond()));
+            }
+            notes.add(line.toString());
+        }
+    }
+
+    /** A system set up for a scenario: for a shared scenario, kept for all its rounds. */
+    private record Live(Rig rig, Meter meter, String run) {
     }
 
     /** The median result of each system over the rounds, systems alternating in order. */
     private Row compare(Scenario scenario) throws Exception {
         Map<String, List<Result>> all = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(systems.keySet());
-        for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < names.size(); i++) {
-                String system = names.get((i + round) % names.size());
-                Result r = run(system, scenario);
-                System.out.printf("  round %d %-12s %-34s %10.0f events/s  p50 %7.2f ms  p99 %7.2f ms%n",
-                        round + 1, system, scenario.name(), r.eventsPerSecond(), r.p(50), r.p(99));
-                all.computeIfAbsent(system, k -> new ArrayList<>()).add(r);
+        Map<String, Live> kept = new LinkedHashMap<>();
+        List<Result> reference = new ArrayList<>();
+        try {
+            for (round = 0; round < rounds; round++) {
+                for (int i = 0; i < names.size(); i++) {
+                    String system = names.get((i + round) % names.size());
+                    Live live = scenario.shared() ? kept.get(system) : null;
+                    if (scenario.shared() && live == null) {
+                        live = setUp(system, scenario);
+                        kept.put(system, live);
+                    }
+                    Result r = run(system, scenario, live);
+                    all.computeIfAbsent(system, k -> new ArrayList<>()).add(r);
+                }
+                if (scenario.shared() && systems.containsKey("Solar Wind")) {
+                    // Solar Wind's scenario 1 side by side with its scenario 4, round by round (the target is relative to it)
+                    reference.add(run("Solar Wind", Scenario.oneDirect(), null));
+                }
+            }
+        } finally {
+            for (Map.Entry<String, Live> e : kept.entrySet()) {
+                tearDown(e.getKey(), e.getValue());
             }
         }
         Map<String, Result> median = new LinkedHashMap<>();
         for (String system : names) {
-            List<Result> results = new ArrayList<>(all.get(system));
-            results.sort((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond()));
-            median.put(system, results.get(results.size() / 2));
+            median.put(system, median(all.get(system)));
+        }
+        if (!reference.isEmpty()) {
+            Result ref = median(reference);
+            double four = median.get("Solar Wind").eventsPerSecond();
+            notes.add(String.format("- scenario 4, Solar Wind: %.0f events/s; its scenario 1 run in the same rounds (with scenario 4's purposes"
+                    + " registered and consumed meanwhile): %.0f events/s; ratio %.2f (target: at least 0.90)", four, ref.eventsPerSecond(),
+                    four / ref.eventsPerSecond()));
         }
         return new Row(scenario, median);
     }
 
-    private Result run(String system, Scenario scenario) throws Exception {
-        String run = system.replaceAll("[^A-Za-z]", "").toLowerCase() + UUID.randomUUID().toString().substring(0, 6);
+    private static Result median(List<Result> results) {
+        List<Result> sorted = new ArrayList<>(results);
+        sorted.sort((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond()));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String runName(String system, Scenario scenario) {
+        String prefix = system.replaceAll("[^A-Za-z]", "").toLowerCase();
+        return scenario.shared() ? prefix + scenario.number() : prefix + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    /** A shared scenario's set-up, timed, with the server's heap (or RabbitMQ's memory) before and after. */
+    private Live setUp(String system, Scenario scenario) throws Exception {
+        String run = runName(system, scenario);
+        Rig rig = systems.get(system).get();
         Meter meter = new Meter();
-        try (Rig rig = systems.get(system).get()) {
-            rig.start(scenario, run, meter);
-            List<String> topics = scenario.topicNames(run);
+        int purposes = scenario.topics() * scenario.purposes().size();
+        String what = system.equals("Solar Wind") ? String.format("registering %,d purposes over HTTP (%d requests at a time)", purposes, JmsRig.PARALLEL)
+                : system.equals("raw Artemis") ? String.format("declaring %,d multicast addresses and %,d durable queues (%d core sessions)",
+                        scenario.topics(), scenario.topics() * (int) scenario.purposes().stream().filter(g -> !g.fanout()).count(), JmsRig.PARALLEL)
+                : String.format("declaring %,d durable queues bound to a topic exchange (%d channels)",
+                        scenario.topics() * (int) scenario.purposes().stream().filter(g -> !g.fanout()).count(), JmsRig.PARALLEL);
+        System.out.printf("  %s: %s%n", system, what);
+        String before = memory(system);
+        long t0 = System.nanoTime();
+        rig.declare(scenario, run);
+        double declared = (System.nanoTime() - t0) / 1e9;
+        String afterDeclare = memory(system);
+        long t1 = System.nanoTime();
+        rig.start(scenario, run, meter);
+        double started = (System.nanoTime() - t1) / 1e9;
+        String afterConsumers = memory(system);
+        double primed = prime(rig, meter, scenario, run);
+        String line = String.format("- scenario 4, %s: %s took %.0f s (%.0f/s)%s; %,d consumers connected in %.0f s; %s %s before, %s after declaring, %s with the consumers",
+                system, what, declared, purposes / declared, rig.declared(), scenario.topics() * scenario.purposes().stream().mapToInt(Scenario.Group::instances).sum(), started,
+                system.equals("RabbitMQ") ? "RabbitMQ's memory (Erlang total)" : "server heap used after a full GC", before, afterDeclare, afterConsumers);
+        line += String.format("; the first event to each topic (%,d copies) all delivered after %.0f s", scenario.topics() * scenario.copiesPerEvent(), primed);
+        System.out.println("  " + line);
+        notes.add(line);
+        return new Live(rig, meter, run);
+    }
+
+    /**
+     * Before the rounds: one event to every topic, then waiting until every copy is delivered
+     * and the consumers are idle. The first send to each of 30,000 destinations costs a broker
+     * round trip (the JMS client checks a destination once: for Solar Wind in the dispatcher,
+     * for raw Artemis in the bench's publishers), so without this the rounds would measure that
+     * once-only pass, not the steady state; its time is reported.
+     */
+    private static double prime(Rig rig, Meter meter, Scenario scenario, String run) throws Exception {
+        long start = System.nanoTime();
+        long before = meter.all();
+        try (Rig.Publisher publisher = rig.publisher()) {
+            for (String topic : scenario.topicNames(run)) {
+                publisher.publish(topic, KILOBYTE);
+            }
+            publisher.flush();
+        }
+        long expected = (long) scenario.topics() * scenario.copiesPerEvent();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        long report = System.nanoTime();
+        while (meter.all() - before < expected && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            if (System.nanoTime() - report > TimeUnit.SECONDS.toNanos(30)) {
+                report = System.nanoTime();
+                System.out.printf("    first events: %,d of %,d copies delivered after %.0f s%n", meter.all() - before, expected, (report - start) / 1e9);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        drain(meter);
+        return seconds;
+    }
+
+    private void tearDown(String system, Live live) throws Exception {
+        long t0 = System.nanoTime();
+        live.rig().close();
+        String line = String.format("- scenario 4, %s: stopping the consumers and deleting the set-up took %.0f s; then %s",
+                system, (System.nanoTime() - t0) / 1e9, memory(system));
+        System.out.println("  " + line);
+        notes.add(line);
+    }
+
+    /** The Solar Wind server's used heap after a full GC (jcmd), or RabbitMQ's memory. */
+    private String memory(String system) {
+        try {
+            if (system.equals("RabbitMQ")) {
+                Matcher m = Pattern.compile("\"total\"\\s*:\\s*\\{[^}]*\"erlang\"\\s*:\\s*(\\d+)")
+                        .matcher(command("rabbitmqctl", "status", "--formatter", "json"));
+                return m.find() ? String.format("%,d MiB", Long.parseLong(m.group(1)) >> 20) : "?";
+            }
+            if (serverPid == 0) {
+                return "? (no --server-pid)";
+            }
+            command("jcmd", Long.toString(serverPid), "GC.run");
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(command("jcmd", Long.toString(serverPid), "GC.heap_info"));
+            return m.find() ? String.format("%,d MiB", Long.parseLong(m.group(1)) >> 10) : "?";
+        } catch (Exception e) {
+            return "? (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String command(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** One run: a fresh set-up (or the shared one), warm-up, the measured window, then a drain until the consumers are idle. */
+    private Result run(String system, Scenario scenario, Live shared) throws Exception {
+        Live live = shared;
+        if (live == null) {
+            String run = runName(system, scenario);
+            Rig rig = systems.get(system).get();
+            Meter meter = new Meter();
+            try {
+                rig.start(scenario, run, meter);
+            } catch (Exception e) {
+                rig.close();
+                throw e;
+            }
+            live = new Live(rig, meter, run);
+        }
+        Meter meter = live.meter();
+        try {
+            long allBefore = meter.all();
+            AtomicLong sent = new AtomicLong();
+            List<String> topics = scenario.topicNames(live.run());
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> publishers = new ArrayList<>();
             for (int p = 0; p < scenario.publishers(); p++) {
-                Rig.Publisher publisher = rig.publisher();
+                Rig.Publisher publisher = live.rig().publisher();
                 int offset = p;
-                Thread t = new Thread(() -> publish(publisher, topics, scenario.ratePerSecond() / (double) scenario.publishers(), offset, stop));
+                Thread t = new Thread(() -> publish(publisher, topics, scenario.ratePerSecond() / (double) scenario.publishers(), offset, stop, sent));
                 t.start();
                 publishers.add(t);
             }
@@ -134,11 +327,25 @@ public final class Bench {
             drain(meter);
             Scenario.Group group = scenario.counted();
             double perSecond = counted / (double) seconds / (group.fanout() ? group.instances() : 1);
-            return new Result(system, scenario.name(), perSecond, meter.histogram());
+            Result r = new Result(system, scenario.name(), perSecond, meter.histogram());
+            long delivered = meter.all() - allBefore;
+            long expected = sent.get() * scenario.copiesPerEvent();
+            System.out.printf("  round %d %-12s %-34s %10.0f events/s  p50 %7.2f ms  p99 %7.2f ms  copies %d of %d%s%n",
+                    round + 1, system, scenario.name(), r.eventsPerSecond(), r.p(50), r.p(99), delivered, expected,
+                    delivered < expected ? "  MISSING " + (expected - delivered) : "");
+            if (delivered < expected) {
+                notes.add(String.format("- %s, %s: %d of %d copies delivered in one run (%d missing after the drain)",
+                        scenario.name(), system, delivered, expected, expected - delivered));
+            }
+            return r;
+        } finally {
+            if (shared == null) {
+                live.rig().close();
+            }
         }
     }
 
-    private static void publish(Rig.Publisher publisher, List<String> topics, double rate, int offset, AtomicBoolean stop) {
+    private static void publish(Rig.Publisher publisher, List<String> topics, double rate, int offset, AtomicBoolean stop, AtomicLong sent) {
         try (publisher) {
             long interval = rate > 0 ? (long) (1_000_000_000L / rate) : 0;
             long next = System.nanoTime();
@@ -151,6 +358,7 @@ public final class Bench {
                     }
                 }
                 publisher.publish(topics.get((int) (i % topics.size())), KILOBYTE);
+                sent.incrementAndGet();
             }
             publisher.flush();
         } catch (Exception e) {
@@ -186,7 +394,7 @@ public final class Bench {
     }
 
     private static void chart(List<Row> rows, File file) throws Exception {
-        CategoryChart chart = new CategoryChartBuilder().width(1200).height(600)
+        CategoryChart chart = new CategoryChartBuilder().width(1400).height(700)
                 .title("Solar Wind vs raw Artemis vs RabbitMQ (persistent 1 KB events, median of rounds)")
                 .xAxisTitle("scenario").yAxisTitle("events/s").build();
         List<String> scenarios = rows.stream().map(r -> r.scenario.name()).toList();

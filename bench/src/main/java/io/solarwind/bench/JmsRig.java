@@ -18,15 +18,32 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 
 /**
  * Solar Wind (publish to {@code solarwind.inbound}, purposes registered over HTTP, the
  * dispatcher copies) or the same Artemis broker used directly (one queue, or a multicast
  * address with one durable shared subscription per direct purpose), through the same JMS
  * client code: persistent sends with completion listeners, transacted consumers.
+ *
+ * <p>A shared scenario (4: 10,000 topics x 3 purposes) declares once, in parallel (several
+ * HTTP connections registering purposes, or several core sessions declaring addresses and
+ * queues), and consumes every purpose through {@value #SHARED_SESSIONS} transacted sessions on
+ * {@value #SHARED_CONNECTIONS} connections, each session with thousands of consumers whose
+ * message listeners commit every {@value #ACK_EVERY} events of the session.
  */
 public final class JmsRig implements Rig {
     /** The development admin (liberty/security-dev.xml, dev-broker-users.properties): the bench server runs with them. */
@@ -37,19 +54,29 @@ public final class JmsRig implements Rig {
 
     private static final int WINDOW = 1000;
     private static final int ACK_EVERY = 50;
+    static final int SHARED_SESSIONS = 8;
+    static final int SHARED_CONNECTIONS = 4;
+    /** Concurrent admin requests (HTTP registrations, queue declarations) while declaring or tearing down. */
+    static final int PARALLEL = 8;
 
     private final boolean solarWind;
     private final String broker;
     private final String http;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Connection> connections = new ArrayList<>();
     private final List<Thread> consumers = new ArrayList<>();
     private final Map<String, Destination> publishTo = new HashMap<>();
     private final List<String> registered = new ArrayList<>();
     private final List<String> queues = new ArrayList<>();
+    private final List<Listening> listening = new ArrayList<>();
     private ActiveMQConnectionFactory factory;
     private volatile boolean running;
     private boolean overHttp;
+    private boolean declared;
+    /** Purposes found registered already when declaring. */
+    private final AtomicInteger kept = new AtomicInteger();
+    /** A shared scenario's purposes stay registered at the end (see {@link #keepPurposes}). */
+    private boolean keep;
 
     private JmsRig(boolean solarWind, String broker, String http) {
         this.solarWind = solarWind;
@@ -65,12 +92,67 @@ public final class JmsRig implements Rig {
         return new JmsRig(false, broker, null);
     }
 
+    /**
+     * Leaves a shared scenario's purposes registered when the rig closes: deleting 30,000 costs
+     * about as much as registering them (bench/README.md), and bench/run.sh starts its server on
+     * an empty journal (unless BENCH_KEEP_JOURNAL=1, which reuses them) and stops it afterwards.
+     */
+    public JmsRig keepPurposes(boolean keep) {
+        this.keep = keep;
+        return this;
+    }
+
     @Override
-    public void start(Scenario scenario, String run, Meter meter) throws Exception {
+    public void declare(Scenario scenario, String run) throws Exception {
+        if (declared) {
+            return;
+        }
+        declared = true;
         overHttp = solarWind && scenario.overHttp();
         factory = new ActiveMQConnectionFactory(broker);
         factory.setConfirmationWindowSize(1024 * 1024);
+        if (!scenario.shared()) {
+            return; // declared as the consumers start, as they always were
+        }
+        // The client keeps producer credits for at most 1,000 addresses per anonymous producer
+        // (ClientProducerCreditManagerImpl): cycling over 10,000 topic addresses, raw Artemis's
+        // publishers would wait for a credit round trip before nearly every send. Both JMS systems
+        // send without credits here, as Solar Wind's dispatcher does (the broker pages when full).
+        factory.setProducerWindowSize(-1);
+        List<String> topics = scenario.topicNames(run);
+        if (solarWind) {
+            parallel(topics, topic -> {
+                // a server started on a kept journal (BENCH_KEEP_JOURNAL=1) may have them from an earlier run:
+                // registering again would redo the broker side of each (see bench/README.md)
+                String existing = client.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/purposes"))
+                        .header("Authorization", AUTHORIZATION).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                for (Scenario.Group group : scenario.purposes()) {
+                    if (existing.contains("\"purpose\":\"" + group.purpose() + "\",\"exchange\":\"" + (group.fanout() ? "fanout" : "direct") + "\"")) {
+                        synchronized (registered) {
+                            registered.add("/api/v1/topics/" + topic + "/purposes/" + group.purpose());
+                        }
+                        kept.incrementAndGet();
+                    } else {
+                        register(topic, group);
+                    }
+                }
+            });
+        } else {
+            declareQueues(topics, scenario);
+            for (String topic : topics) {
+                publishTo.put(topic, org.apache.activemq.artemis.jms.client.ActiveMQDestination.createTopic(topic));
+            }
+        }
+    }
+
+    @Override
+    public void start(Scenario scenario, String run, Meter meter) throws Exception {
+        declare(scenario, run);
         running = true;
+        if (scenario.shared()) {
+            consumeShared(scenario, scenario.topicNames(run), meter);
+            return;
+        }
         boolean oneQueue = scenario.purposes().size() == 1 && !scenario.counted().fanout() && scenario.topics() == 1;
         for (String topic : scenario.topicNames(run)) {
             for (Scenario.Group group : scenario.purposes()) {
@@ -104,6 +186,168 @@ public final class JmsRig implements Rig {
         }
     }
 
+    @Override
+    public String declared() {
+        return kept.get() == 0 ? "" : String.format(" (%,d of them were registered already, from a kept journal)", kept.get());
+    }
+
+    /**
+     * Every purpose of every topic consumed: each of {@value #SHARED_SESSIONS} sessions gets
+     * the consumers of every {@value #SHARED_SESSIONS}th topic (created before the connections
+     * start, so no listener runs while its session is still in use), direct purposes on their
+     * queues, fanout purposes as non-durable subscribers.
+     */
+    private void consumeShared(Scenario scenario, List<String> topics, Meter meter) throws Exception {
+        List<Connection> own = new ArrayList<>();
+        for (int i = 0; i < SHARED_CONNECTIONS; i++) {
+            Connection c = factory.createConnection(USER, PASSWORD);
+            own.add(c);
+            synchronized (connections) {
+                connections.add(c);
+            }
+        }
+        for (int i = 0; i < SHARED_SESSIONS; i++) {
+            listening.add(new Listening(own.get(i % own.size()).createSession(true, Session.SESSION_TRANSACTED), meter));
+        }
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < SHARED_SESSIONS; i++) {
+            slots.add(i);
+        }
+        parallel(slots, slot -> {
+            Listening l = listening.get(slot);
+            Session s = l.session;
+            for (int t = slot; t < topics.size(); t += SHARED_SESSIONS) {
+                String topic = topics.get(t);
+                for (Scenario.Group group : scenario.purposes()) {
+                    boolean counted = group == scenario.counted();
+                    for (int i = 0; i < group.instances(); i++) {
+                        MessageConsumer consumer;
+                        if (solarWind) {
+                            String name = "solarwind." + (group.fanout() ? "fanout." : "direct.") + topic + "." + group.purpose();
+                            consumer = s.createConsumer(group.fanout() ? s.createTopic(name) : s.createQueue(name));
+                        } else if (group.fanout()) {
+                            consumer = s.createConsumer(s.createTopic(topic));
+                        } else {
+                            consumer = s.createSharedDurableConsumer(s.createTopic(topic), topic + "." + group.purpose());
+                        }
+                        consumer.setMessageListener(m -> l.onMessage(m, counted));
+                    }
+                }
+            }
+        });
+        for (Connection c : own) {
+            c.start();
+        }
+    }
+
+    /** One transacted session's listeners: they run one at a time on the session's thread, which commits every 50 of them. */
+    private static final class Listening {
+        final Session session;
+        final Meter meter;
+        volatile int uncommitted;
+
+        Listening(Session session, Meter meter) {
+            this.session = session;
+            this.meter = meter;
+        }
+
+        void onMessage(Message m, boolean counted) {
+            try {
+                meter.delivered(counted, sentNanos(m));
+                if (++uncommitted >= ACK_EVERY) {
+                    session.commit();
+                    uncommitted = 0;
+                }
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }
+
+        /** After the connection stopped (no listener runs): commits the last events taken. */
+        void commitRest() throws Exception {
+            if (uncommitted > 0) {
+                session.commit();
+                uncommitted = 0;
+            }
+        }
+    }
+
+    private static long sentNanos(Message m) throws jakarta.jms.JMSException {
+        return m.propertyExists("bench_sent") ? m.getLongProperty("bench_sent") : Long.parseLong(m.getStringProperty("ce_benchsent"));
+    }
+
+    /**
+     * A multicast address per topic with one durable queue per direct purpose (what a JMS shared
+     * durable subscription of that name is), declared through {@value #PARALLEL} core sessions.
+     */
+    private void declareQueues(List<String> topics, Scenario scenario) throws Exception {
+        try (Connection c = factory.createConnection(USER, PASSWORD)) {
+            List<ClientSession> sessions = new ArrayList<>();
+            for (int i = 0; i < PARALLEL; i++) {
+                sessions.add(((ActiveMQSession) c.createSession(false, Session.AUTO_ACKNOWLEDGE)).getCoreSession());
+            }
+            List<Integer> slots = new ArrayList<>();
+            for (int i = 0; i < PARALLEL; i++) {
+                slots.add(i);
+            }
+            parallel(slots, slot -> {
+                ClientSession core = sessions.get(slot);
+                for (int t = slot; t < topics.size(); t += PARALLEL) {
+                    String topic = topics.get(t);
+                    try {
+                        core.createAddress(SimpleString.of(topic), RoutingType.MULTICAST, false);
+                    } catch (ActiveMQAddressExistsException exists) {
+                        // from an earlier run
+                    }
+                    for (Scenario.Group group : scenario.purposes()) {
+                        if (!group.fanout()) {
+                            String queue = topic + "." + group.purpose();
+                            try {
+                                core.createQueue(QueueConfiguration.of(queue).setAddress(topic)
+                                        .setRoutingType(RoutingType.MULTICAST).setDurable(true));
+                            } catch (ActiveMQQueueExistsException exists) {
+                                // from an earlier run
+                            }
+                            synchronized (queues) {
+                                queues.add(queue);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    interface Task<T> {
+        void run(T item) throws Exception;
+    }
+
+    /** Runs the task for every item on {@value #PARALLEL} threads, printing progress every 5,000 items; fails with the first failure. */
+    static <T> void parallel(List<T> items, Task<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+        AtomicInteger done = new AtomicInteger();
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> {
+                    task.run(item);
+                    int n = done.incrementAndGet();
+                    if (n % 5000 == 0) {
+                        double s = (System.nanoTime() - start) / 1e9;
+                        System.out.printf("    %,d of %,d in %.0f s (%.0f/s)%n", n, items.size(), s, n / s);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private void register(String topic, Scenario.Group group) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/purposes/" + group.purpose())).header("Authorization", AUTHORIZATION)
                 .header("Content-Type", "application/json")
@@ -112,7 +356,9 @@ public final class JmsRig implements Rig {
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new IllegalStateException("registering " + topic + "/" + group.purpose() + ": " + r.statusCode() + " " + r.body());
         }
-        registered.add("/api/v1/topics/" + topic + "/purposes/" + group.purpose());
+        synchronized (registered) {
+            registered.add("/api/v1/topics/" + topic + "/purposes/" + group.purpose());
+        }
     }
 
     private Connection connect() throws Exception {
@@ -137,8 +383,7 @@ public final class JmsRig implements Rig {
                         }
                         continue;
                     }
-                    meter.delivered(counted, m.propertyExists("bench_sent") ? m.getLongProperty("bench_sent")
-                            : Long.parseLong(m.getStringProperty("ce_benchsent")));
+                    meter.delivered(counted, sentNanos(m));
                     if (++uncommitted >= ACK_EVERY) {
                         session.commit();
                         uncommitted = 0;
@@ -206,6 +451,7 @@ public final class JmsRig implements Rig {
             @Override
             public void close() throws Exception {
                 session.close();
+                c.close(); // a shared scenario's rig outlives its runs' publishers
             }
         };
     }
@@ -245,26 +491,46 @@ public final class JmsRig implements Rig {
             t.join(2000);
         }
         synchronized (connections) {
+            if (!listening.isEmpty()) {
+                // stop() waits for running listeners; then each session acknowledges its last events
+                for (Connection c : connections) {
+                    c.stop();
+                }
+                for (Listening l : listening) {
+                    l.commitRest();
+                }
+            }
             for (Connection c : connections) {
                 c.close();
             }
         }
         // leave nothing behind that would slow the next run: purposes (with their queues) and queues
-        for (String purpose : registered) {
-            client.send(HttpRequest.newBuilder(URI.create(http + purpose)).header("Authorization", AUTHORIZATION).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        if (keep && declared && listening.size() > 0) {
+            System.out.printf("    %,d purposes left registered (the bench server's journal is emptied at its next start)%n", registered.size());
+            registered.clear();
         }
+        parallel(registered, purpose -> client.send(HttpRequest.newBuilder(URI.create(http + purpose)).header("Authorization", AUTHORIZATION)
+                .DELETE().build(), HttpResponse.BodyHandlers.discarding()));
         if (!queues.isEmpty()) {
             try (Connection c = factory.createConnection(USER, PASSWORD)) {
-                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                for (String queue : queues) {
+                List<ClientSession> sessions = new ArrayList<>();
+                for (int i = 0; i < PARALLEL; i++) {
+                    sessions.add(((ActiveMQSession) c.createSession(false, Session.AUTO_ACKNOWLEDGE)).getCoreSession());
+                }
+                AtomicInteger next = new AtomicInteger();
+                ThreadLocal<ClientSession> mine = ThreadLocal.withInitial(() -> sessions.get(next.getAndIncrement() % PARALLEL));
+                parallel(queues, queue -> {
                     try {
-                        ((org.apache.activemq.artemis.jms.client.ActiveMQSession) s).getCoreSession().deleteQueue(queue);
-                    } catch (org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException gone) {
+                        mine.get().deleteQueue(queue);
+                    } catch (org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException
+                             | org.apache.activemq.artemis.api.core.ActiveMQAddressDoesNotExistException gone) {
                         // auto-deleted once empty
                     }
-                }
+                });
             }
         }
-        factory.close();
+        if (factory != null) {
+            factory.close();
+        }
     }
 }

@@ -17,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * RabbitMQ doing the same job: a topic exchange, one durable queue per direct purpose bound to
  * the topic, one exclusive queue per fanout subscriber, persistent messages, publisher
  * confirms, manual acknowledgements.
+ *
+ * <p>A shared scenario (4) declares its durable queues and bindings once, through
+ * {@value JmsRig#PARALLEL} channels in parallel, and consumes every purpose through
+ * {@value JmsRig#SHARED_SESSIONS} channels on {@value JmsRig#SHARED_CONNECTIONS} connections,
+ * thousands of consumers per channel (prefetch 300 each), each channel acknowledging every
+ * {@value #ACK_EVERY} deliveries at once ({@code basicAck(multiple)}), as the JMS rigs commit
+ * every 50 per session.
  */
 public final class RabbitRig implements Rig {
     private static final int WINDOW = 1000;
@@ -25,7 +32,9 @@ public final class RabbitRig implements Rig {
     private final ConnectionFactory factory = new ConnectionFactory();
     private final List<Connection> connections = new ArrayList<>();
     private final List<String> durableQueues = new ArrayList<>();
+    private final List<Acking> acking = new ArrayList<>();
     private String exchange;
+    private boolean declared;
 
     public RabbitRig(String host, int port) {
         factory.setHost(host);
@@ -33,8 +42,49 @@ public final class RabbitRig implements Rig {
     }
 
     @Override
-    public void start(Scenario scenario, String run, Meter meter) throws Exception {
+    public void declare(Scenario scenario, String run) throws Exception {
+        if (declared) {
+            return;
+        }
+        declared = true;
         exchange = "bench." + run;
+        if (!scenario.shared()) {
+            return; // declared as the consumers start, as they always were
+        }
+        Connection admin = connect();
+        try (Channel channel = admin.createChannel()) {
+            channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
+        }
+        List<String> topics = scenario.topicNames(run);
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < JmsRig.PARALLEL; i++) {
+            slots.add(i);
+        }
+        JmsRig.parallel(slots, slot -> {
+            try (Channel channel = admin.createChannel()) {
+                for (int t = slot; t < topics.size(); t += JmsRig.PARALLEL) {
+                    for (Scenario.Group group : scenario.purposes()) {
+                        if (!group.fanout()) {
+                            String durable = exchange + "." + topics.get(t) + "." + group.purpose();
+                            channel.queueDeclare(durable, true, false, false, null);
+                            channel.queueBind(durable, exchange, topics.get(t));
+                            synchronized (durableQueues) {
+                                durableQueues.add(durable);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void start(Scenario scenario, String run, Meter meter) throws Exception {
+        declare(scenario, run);
+        if (scenario.shared()) {
+            consumeShared(scenario, scenario.topicNames(run), meter);
+            return;
+        }
         Connection admin = connect();
         try (Channel channel = admin.createChannel()) {
             channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
@@ -70,6 +120,76 @@ public final class RabbitRig implements Rig {
                         });
                     }
                 }
+            }
+        }
+    }
+
+    /** Every purpose of every topic consumed, through a few channels with thousands of consumers each. */
+    private void consumeShared(Scenario scenario, List<String> topics, Meter meter) throws Exception {
+        List<Connection> own = new ArrayList<>();
+        for (int i = 0; i < JmsRig.SHARED_CONNECTIONS; i++) {
+            own.add(connect());
+        }
+        for (int i = 0; i < JmsRig.SHARED_SESSIONS; i++) {
+            Channel c = own.get(i % own.size()).createChannel();
+            c.basicQos(300);
+            acking.add(new Acking(c, meter));
+        }
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < JmsRig.SHARED_SESSIONS; i++) {
+            slots.add(i);
+        }
+        JmsRig.parallel(slots, slot -> {
+            Acking a = acking.get(slot);
+            for (int t = slot; t < topics.size(); t += JmsRig.SHARED_SESSIONS) {
+                String topic = topics.get(t);
+                for (Scenario.Group group : scenario.purposes()) {
+                    boolean counted = group == scenario.counted();
+                    for (int i = 0; i < group.instances(); i++) {
+                        String queue = exchange + "." + topic + "." + group.purpose();
+                        if (group.fanout()) {
+                            queue = a.channel.queueDeclare("", false, true, true, null).getQueue();
+                            a.channel.queueBind(queue, exchange, topic);
+                        }
+                        a.channel.basicConsume(queue, false, new DefaultConsumer(a.channel) {
+                            @Override
+                            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                                    throws java.io.IOException {
+                                a.delivered(counted, (Long) properties.getHeaders().get("bench_sent"), envelope.getDeliveryTag());
+                            }
+                        });
+                    }
+                }
+            }
+        });
+    }
+
+    /** One channel's consumers: the client calls them one at a time; every 50 deliveries the channel acknowledges all it has. */
+    private static final class Acking {
+        final Channel channel;
+        final Meter meter;
+        volatile int unacked;
+        volatile long last;
+
+        Acking(Channel channel, Meter meter) {
+            this.channel = channel;
+            this.meter = meter;
+        }
+
+        void delivered(boolean counted, long sentNanos, long tag) throws java.io.IOException {
+            meter.delivered(counted, sentNanos);
+            last = tag;
+            if (++unacked >= ACK_EVERY) {
+                channel.basicAck(tag, true);
+                unacked = 0;
+            }
+        }
+
+        /** After the deliveries stopped: acknowledges the last ones. */
+        void ackRest() throws java.io.IOException {
+            if (unacked > 0) {
+                channel.basicAck(last, true);
+                unacked = 0;
             }
         }
     }
@@ -110,7 +230,7 @@ public final class RabbitRig implements Rig {
 
             @Override
             public void close() throws Exception {
-                channel.close();
+                channel.getConnection().close(); // a shared scenario's rig outlives its runs' publishers
             }
         };
     }
@@ -128,15 +248,32 @@ public final class RabbitRig implements Rig {
 
     @Override
     public void close() throws Exception {
-        try (Channel channel = connections.get(0).createChannel()) {
-            for (String q : durableQueues) {
-                channel.queueDelete(q);
+        for (Acking a : acking) {
+            a.ackRest();
+        }
+        Connection admin = connections.get(0);
+        List<List<String>> slices = new ArrayList<>();
+        for (int i = 0; i < JmsRig.PARALLEL; i++) {
+            slices.add(new ArrayList<>());
+        }
+        for (int i = 0; i < durableQueues.size(); i++) {
+            slices.get(i % JmsRig.PARALLEL).add(durableQueues.get(i));
+        }
+        JmsRig.parallel(slices, slice -> {
+            try (Channel channel = admin.createChannel()) {
+                for (String q : slice) {
+                    channel.queueDelete(q);
+                }
             }
+        });
+        try (Channel channel = admin.createChannel()) {
             channel.exchangeDelete(exchange);
         }
         synchronized (connections) {
             for (Connection c : connections) {
-                c.close();
+                if (c.isOpen()) {
+                    c.close();
+                }
             }
         }
     }

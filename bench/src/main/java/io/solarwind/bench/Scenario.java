@@ -29,8 +29,12 @@ public record Scenario(String name, List<Group> purposes, int topics, int ratePe
         return new Scenario("3: fanout to " + subscribers, List.of(new Group("watch", true, subscribers)), 1, 0);
     }
 
+    /**
+     * Events spread round-robin over many topics, each with two direct purposes and one fanout
+     * purpose, one instance each: every purpose is consumed (see {@link #shared()}).
+     */
     public static Scenario manyTopics(int topics) {
-        return new Scenario("4: " + topics + " topics x 3 purposes", List.of(new Group("a", false, 1),
+        return new Scenario("4: " + String.format("%,d", topics) + " topics x 3 purposes", List.of(new Group("a", false, 1),
                 new Group("b", false, 1), new Group("c", true, 1)), topics, 0);
     }
 
@@ -41,6 +45,26 @@ public record Scenario(String name, List<Group> purposes, int topics, int ratePe
 
     public Scenario atRate(int rate) {
         return new Scenario(name + " @" + rate + "/s", purposes, topics, rate, publishers, overHttp);
+    }
+
+    /** The scenario's number in the benchmark issue (the name starts with it). */
+    public int number() {
+        return Integer.parseInt(name.substring(0, name.indexOf(':')));
+    }
+
+    /**
+     * Whether the runs share one set-up per system (scenario 4: registering 30,000 purposes or
+     * declaring 30,000 queues takes minutes, so it is done once, kept for every round, and its
+     * consumers stay connected between rounds) and consume through a few sessions or channels
+     * with many consumers each, instead of a connection and a thread per consumer.
+     */
+    public boolean shared() {
+        return topics > 1;
+    }
+
+    /** Copies of one event that the consumers get: one per direct purpose, one per subscriber of a fanout purpose. */
+    public int copiesPerEvent() {
+        return purposes.stream().mapToInt(g -> g.fanout() ? g.instances() : 1).sum();
     }
 
     /** The first purpose: its deliveries are the events counted (per instance for fanout). */
