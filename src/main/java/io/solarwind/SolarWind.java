@@ -62,6 +62,7 @@ public class SolarWind {
             try {
                 broker.open();
                 topology.ensure();
+                registry.applyDefaultRedelivery();
                 registry.load();
                 dispatcher.start();
                 LOG.info(() -> "Solar Wind is dispatching (" + registry.all().values().stream().mapToInt(List::size).sum()

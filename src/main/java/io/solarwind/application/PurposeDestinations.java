@@ -1,9 +1,13 @@
 package io.solarwind.application;
 
+import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 
 /** The broker destinations behind registrations: a queue per direct purpose, a topic per fanout purpose. */
 public interface PurposeDestinations {
+    /** Makes {@code policy} the redelivery policy of every destination that has none of its own. */
+    void useDefaultRedelivery(Redelivery policy);
+
     /** Creates the destination of a registration if it does not exist yet (durable, never auto-deleted). */
     void create(Registration registration);
 

@@ -45,6 +45,11 @@ public class PurposeRegistry {
         this.destinations = destinations;
     }
 
+    /** Gives every destination without a policy of its own {@link #defaultRedelivery()}; called at start, before {@link #load}. */
+    public void applyDefaultRedelivery() {
+        destinations.useDefaultRedelivery(defaultRedelivery());
+    }
+
     /** Reads the stored registrations into the index; called once at start, before dispatch begins. */
     public void load() {
         synchronized (writes) {

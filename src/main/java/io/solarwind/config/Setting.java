@@ -41,6 +41,8 @@ public enum Setting {
             "The embedded broker's roles, in Artemis's `artemis-roles.properties` format (`role = user, user`); re-read when it changes."),
     JOURNAL_BUFFER_TIMEOUT("solarwind.broker.journal-buffer-micros", "300",
             "How long the embedded broker's journal gathers writes before one disk sync, in microseconds; 0 keeps Artemis's default (about 3,333 for NIO, 500 for ASYNCIO). Lower means less latency, more syncs."),
+    PURPOSE_QUEUE_BUFFER("solarwind.broker.purpose-queue-buffer", "512",
+            "Initial size, in message references, of the buffer each purpose queue and fanout subscription takes at the broker (Artemis `initial-queue-buffer-size`, a power of 2; Artemis's default 8,192 costs 32 KiB of heap per queue). It grows under load."),
     DEDUP_WINDOW("solarwind.dedup.window", "20000",
             "Duplicate suppression window: how many recent `id` + `source` pairs the broker remembers per address (Artemis `id-cache-size`, persisted)."),
     RETENTION_DAYS("solarwind.retention.days", "7",

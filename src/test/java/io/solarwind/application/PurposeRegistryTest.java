@@ -39,6 +39,10 @@ class PurposeRegistryTest {
         }
 
         @Override
+        public void useDefaultRedelivery(Redelivery policy) {
+        }
+
+        @Override
         public void create(Registration r) {
             if (!destinations.contains(r.destination())) {
                 destinations.add(r.destination());

@@ -3,6 +3,7 @@ package io.solarwind.bench;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.Message;
@@ -494,14 +495,26 @@ public final class JmsRig implements Rig {
             if (!listening.isEmpty()) {
                 // stop() waits for running listeners; then each session acknowledges its last events
                 for (Connection c : connections) {
-                    c.stop();
+                    try {
+                        c.stop();
+                    } catch (JMSException closed) {
+                        System.out.println("    a consumer connection was already closed: " + closed.getMessage());
+                    }
                 }
                 for (Listening l : listening) {
-                    l.commitRest();
+                    try {
+                        l.commitRest();
+                    } catch (Exception closed) {
+                        // its connection is gone; the broker gives its events back
+                    }
                 }
             }
             for (Connection c : connections) {
-                c.close();
+                try {
+                    c.close();
+                } catch (JMSException closed) {
+                    // already closed
+                }
             }
         }
         // leave nothing behind that would slow the next run: purposes (with their queues) and queues

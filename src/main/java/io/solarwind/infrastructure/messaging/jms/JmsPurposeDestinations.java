@@ -1,6 +1,7 @@
 package io.solarwind.infrastructure.messaging.jms;
 
 import io.solarwind.application.PurposeDestinations;
+import io.solarwind.config.Setting;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
@@ -9,6 +10,9 @@ import jakarta.inject.Inject;
 import io.solarwind.infrastructure.messaging.BrokerRoles;
 import io.solarwind.infrastructure.messaging.BrokerRoles.Permission;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -23,7 +27,8 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
  * A direct purpose is a durable anycast queue (a JMS queue) of the destination's name;
  * a fanout purpose is a multicast address (a JMS topic) whose subscribers bring their own
  * non-durable queues, so a copy sent while nobody subscribes is dropped. Each destination gets
- * the purpose's redelivery policy (address settings) and who may consume it (security settings:
+ * the purpose's redelivery policy (address settings, shared through a wildcard match while it is
+ * the default) and who may consume it (security settings:
  * {@link BrokerRoles#purpose}) through the broker's management address.
  */
 @ApplicationScoped
@@ -31,6 +36,8 @@ public class JmsPurposeDestinations implements PurposeDestinations {
     private static final Logger LOG = Logger.getLogger(JmsPurposeDestinations.class.getName());
 
     private BrokerConnection broker;
+    /** The policy the wildcard matches give, once {@link #useDefaultRedelivery} has set it. */
+    private volatile Redelivery defaults;
 
     protected JmsPurposeDestinations() {
     }
@@ -54,7 +61,7 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                     // already there
                 }
             }
-            BrokerManagement.invoke(session, "addAddressSettings", name, redeliverySettings(registration.redelivery()));
+            applyRedelivery(session, name, registration.redelivery());
             Map<Permission, List<String>> roles = BrokerRoles.purpose(registration);
             BrokerManagement.invoke(session, "addSecuritySettings", name,
                     BrokerRoles.joined(roles, Permission.SEND), BrokerRoles.joined(roles, Permission.CONSUME),
@@ -64,6 +71,58 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                     BrokerRoles.joined(roles, Permission.CREATE_ADDRESS), BrokerRoles.joined(roles, Permission.DELETE_ADDRESS));
             return null;
         });
+    }
+
+    /**
+     * The policy of every purpose without one of its own: address settings on the matches
+     * {@code solarwind.direct.#} and {@code solarwind.fanout.#}, so a purpose with the default
+     * policy needs no settings entry. (Artemis re-reads the settings of every address at each
+     * change of its address settings: one entry per purpose made registering the n-th purpose
+     * cost O(n).)
+     */
+    @Override
+    public void useDefaultRedelivery(Redelivery policy) {
+        String settings = Json.createObjectBuilder(Json.createReader(new StringReader(redeliverySettings(policy))).readObject())
+                .add("initialQueueBufferSize", Setting.PURPOSE_QUEUE_BUFFER.getInt())
+                .build().toString();
+        broker.admin("Setting the default redelivery policy", session -> {
+            for (Exchange exchange : Exchange.values()) {
+                BrokerManagement.invoke(session, "addAddressSettings", Registration.DESTINATION_PREFIX + exchange.wireName() + ".#", settings);
+            }
+            return null;
+        });
+        defaults = policy;
+    }
+
+    /**
+     * Gives a destination its policy: when the broker's settings for it already have that policy
+     * (the default through the wildcard match, or its own entry from an earlier registration),
+     * nothing changes; a purpose back to the default policy loses its own entry.
+     */
+    private void applyRedelivery(ClientSession session, String name, Redelivery policy) throws ActiveMQException {
+        Redelivery effective = effectiveRedelivery(session, name);
+        if (policy.equals(effective)) {
+            return;
+        }
+        if (policy.equals(defaults)) {
+            BrokerManagement.invoke(session, "removeAddressSettings", name);
+            if (policy.equals(effectiveRedelivery(session, name))) {
+                return;
+            }
+        }
+        BrokerManagement.invoke(session, "addAddressSettings", name, redeliverySettings(policy));
+    }
+
+    /** The redelivery policy the broker applies to a destination now (its settings merged over the matches). */
+    private static Redelivery effectiveRedelivery(ClientSession session, String name) throws ActiveMQException {
+        Object json = BrokerManagement.invoke(session, "getAddressSettingsAsJSON", name);
+        try (JsonReader reader = Json.createReader(new StringReader(String.valueOf(json)))) {
+            JsonObject s = reader.readObject();
+            return new Redelivery(s.getInt("maxDeliveryAttempts"), s.getJsonNumber("redeliveryDelay").longValue(),
+                    s.getJsonNumber("redeliveryMultiplier").doubleValue(), s.getJsonNumber("maxRedeliveryDelay").longValue());
+        } catch (RuntimeException e) {
+            return null; // unreadable or incomplete: set it
+        }
     }
 
     /**
@@ -88,7 +147,10 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                 if (registration.exchange() == Exchange.DIRECT && session.queueQuery(SimpleString.of(name)).isExists()) {
                     session.deleteQueue(name);
                 }
-                BrokerManagement.invoke(session, "removeAddressSettings", name);
+                Redelivery own = effectiveRedelivery(session, name);
+                if (own == null || !own.equals(defaults)) {
+                    BrokerManagement.invoke(session, "removeAddressSettings", name);
+                }
                 BrokerManagement.invoke(session, "removeSecuritySettings", name);
                 return null;
             });
