@@ -49,10 +49,13 @@ public class BrokerConnection {
             factory = factory(url);
             // For transacted sessions only: a send need not wait for the broker, the commit does,
             // and it fails (rolling everything back) if any send of the transaction failed. Nor
-            // wait for producer credits every 64 KiB: the broker pages when an address is full.
+            // wait for producer credits every 64 KiB: the broker pages when an address is full. Its
+            // consumer (the dispatcher's) gets events pushed ahead by the broker, up to a window large
+            // enough that the dispatcher does not wait for the broker's next delivery.
             transactedFactory = factory(url);
             transactedFactory.setBlockOnDurableSend(false);
             transactedFactory.setProducerWindowSize(-1);
+            transactedFactory.setConsumerWindowSize(Setting.DISPATCH_WINDOW.getInt());
             connection = connect(factory);
             transactedConnection = connect(transactedFactory);
             adminSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
