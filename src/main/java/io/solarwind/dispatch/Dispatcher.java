@@ -176,10 +176,20 @@ public class Dispatcher {
         LOG.warning(() -> "Event " + safe(event) + " moved to " + BrokerNames.DEAD_LETTER + ": " + reason);
     }
 
+    /**
+     * The registry creates a destination before it routes to it, so the JMS client need not ask
+     * the broker whether it exists before the first send ({@code setCreated}): that question cost
+     * a blocking round trip behind the batch's sends, about 20 ms per new destination with 30,000
+     * purposes, paid again for each after every restart.
+     */
     private Destination destinationOf(Registration route) {
-        return destinations.computeIfAbsent(route, r -> r.exchange() == Exchange.DIRECT
-                ? ActiveMQDestination.createQueue(r.destination())
-                : ActiveMQDestination.createTopic(r.destination()));
+        return destinations.computeIfAbsent(route, r -> {
+            ActiveMQDestination d = r.exchange() == Exchange.DIRECT
+                    ? ActiveMQDestination.createQueue(r.destination())
+                    : ActiveMQDestination.createTopic(r.destination());
+            d.setCreated(true);
+            return d;
+        });
     }
 
     private static String safe(Message m) {
