@@ -11,6 +11,7 @@ import io.solarwind.infrastructure.messaging.BrokerRoles;
 import io.solarwind.infrastructure.messaging.BrokerRoles.Permission;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.util.List;
@@ -82,7 +83,7 @@ public class JmsPurposeDestinations implements PurposeDestinations {
      */
     @Override
     public void useDefaultRedelivery(Redelivery policy) {
-        String settings = Json.createObjectBuilder(Json.createReader(new StringReader(redeliverySettings(policy))).readObject())
+        String settings = redeliverySettings(policy)
                 .add("initialQueueBufferSize", Setting.PURPOSE_QUEUE_BUFFER.getInt())
                 .build().toString();
         broker.admin("Setting the default redelivery policy", session -> {
@@ -110,7 +111,7 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                 return;
             }
         }
-        BrokerManagement.invoke(session, "addAddressSettings", name, redeliverySettings(policy));
+        BrokerManagement.invoke(session, "addAddressSettings", name, redeliverySettings(policy).build().toString());
     }
 
     /** The redelivery policy the broker applies to a destination now (its settings merged over the matches). */
@@ -129,13 +130,12 @@ public class JmsPurposeDestinations implements PurposeDestinations {
      * The purpose's redelivery policy as Artemis address settings of its destination (the
      * broker merges them over the {@code #} settings, dead-letter address included).
      */
-    static String redeliverySettings(Redelivery r) {
+    static JsonObjectBuilder redeliverySettings(Redelivery r) {
         return Json.createObjectBuilder()
                 .add("maxDeliveryAttempts", r.maxAttempts())
                 .add("redeliveryDelay", r.delayMillis())
                 .add("redeliveryMultiplier", r.multiplier())
-                .add("maxRedeliveryDelay", r.maxDelayMillis())
-                .build().toString();
+                .add("maxRedeliveryDelay", r.maxDelayMillis());
     }
 
     @Override
