@@ -8,8 +8,12 @@ public interface PurposeDestinations {
     /** Makes {@code policy} the redelivery policy of every destination that has none of its own. */
     void useDefaultRedelivery(Redelivery policy);
 
-    /** Creates the destination of a registration if it does not exist yet (durable, never auto-deleted). */
-    void create(Registration registration);
+    /**
+     * Creates the destination of a registration if it does not exist yet (durable, never
+     * auto-deleted), and gives its address {@code addressPolicy}: the purpose's own policy for a
+     * fanout purpose, the topic's for a direct purpose (whose queue shares the topic's address).
+     */
+    void create(Registration registration, Redelivery addressPolicy);
 
     /** Deletes the destination of a registration, with the events still waiting in it. */
     void remove(Registration registration);

@@ -75,10 +75,16 @@ public class PurposeRegistry {
     /**
      * Registers a purpose on a topic. Registering it again with the same exchange keeps it,
      * with the redelivery policy given (none given keeps the one it has); with the other
-     * exchange it is refused. A new purpose without a policy gets {@link #defaultRedelivery()}.
+     * exchange it is refused. A new purpose without a policy gets its topic's direct policy
+     * (a direct purpose) or {@link #defaultRedelivery()}. The direct purposes of a topic wait
+     * alike between deliveries (the broker stores each event once for all of them, on the topic's
+     * address, and applies redelivery delays per address): other delays are refused while the
+     * topic has other direct purposes. Their numbers of attempts may differ: the broker allows the
+     * largest, and the handler API dead-letters on each purpose's own last attempt.
      *
      * @param redelivery the policy asked for, or null for the current one (or the default)
      * @throws PurposeConflictException when the purpose exists on the topic with the other exchange
+     * @throws RedeliveryConflictException when the topic's other direct purposes have other delays
      */
     public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery) {
         requireLoaded();
@@ -92,22 +98,71 @@ public class PurposeRegistry {
                 if (redelivery == null || redelivery.equals(current.redelivery())) {
                     // the broker side again (idempotent): heals a destination whose settings were lost
                     // or predate this version, as each handler deployment registers its purposes
-                    destinations.create(current);
+                    destinations.create(current, addressPolicy(current));
                     return new Outcome(current, false);
                 }
+                requireTopicDelays(topic, purpose, exchange, redelivery);
                 Registration changed = current.withRedelivery(redelivery);
-                destinations.create(changed);
+                destinations.create(changed, addressPolicy(changed));
                 store.save(changed);
                 index(changed);
                 return new Outcome(changed, false);
             }
-            Registration registration = new Registration(topic, purpose, exchange,
-                    redelivery == null ? defaultRedelivery() : redelivery, Instant.now());
-            destinations.create(registration);
-            store.save(registration);
+            Optional<Registration> sibling = directSiblings(topic, purpose, exchange).stream().findFirst();
+            Redelivery policy = redelivery != null ? redelivery
+                    : sibling.map(Registration::redelivery).orElseGet(PurposeRegistry::defaultRedelivery);
+            requireTopicDelays(topic, purpose, exchange, policy);
+            Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now());
+            destinations.create(registration, addressPolicy(registration));
+            try {
+                store.save(registration);
+            } catch (RuntimeException e) {
+                // a direct purpose's queue on the topic's address would otherwise go on taking events
+                try {
+                    destinations.remove(registration);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
             index(registration);
             return new Outcome(registration, true);
         }
+    }
+
+    /** The topic's other direct purposes, whose delays a direct purpose shares. */
+    private List<Registration> directSiblings(Topic topic, Purpose purpose, Exchange exchange) {
+        if (exchange != Exchange.DIRECT) {
+            return List.of();
+        }
+        List<Registration> siblings = new ArrayList<>();
+        for (Registration r : routes(topic.name())) {
+            if (r.exchange() == Exchange.DIRECT && !r.purpose().equals(purpose)) {
+                siblings.add(r);
+            }
+        }
+        return siblings;
+    }
+
+    private void requireTopicDelays(Topic topic, Purpose purpose, Exchange exchange, Redelivery policy) {
+        for (Registration sibling : directSiblings(topic, purpose, exchange)) {
+            if (!sibling.redelivery().sameDelays(policy)) {
+                throw new RedeliveryConflictException(sibling, policy);
+            }
+        }
+    }
+
+    /**
+     * The policy of a registration's broker address: a fanout purpose's own; for a direct purpose,
+     * the topic's delays with the most attempts any of its direct purposes has (so the broker
+     * never dead-letters an event before a purpose's own last attempt).
+     */
+    private Redelivery addressPolicy(Registration r) {
+        int attempts = r.redelivery().maxAttempts();
+        for (Registration sibling : directSiblings(r.topic(), r.purpose(), r.exchange())) {
+            attempts = Math.max(attempts, sibling.redelivery().maxAttempts());
+        }
+        return r.redelivery().withMaxAttempts(attempts);
     }
 
     /** The redelivery policy of a purpose registered without one, from the {@code solarwind.redelivery.*} settings. */
@@ -116,7 +171,10 @@ public class PurposeRegistry {
                 Setting.REDELIVERY_MULTIPLIER.getDouble(), Setting.REDELIVERY_MAX_DELAY.getLong());
     }
 
-    /** Removes a registration and its destination; false when there was none. */
+    /**
+     * Removes a registration and its destination; false when there was none. The destination
+     * goes first: a direct purpose's queue left behind would go on taking its topic's events.
+     */
     public boolean unregister(Topic topic, Purpose purpose) {
         requireLoaded();
         synchronized (writes) {
@@ -124,9 +182,14 @@ public class PurposeRegistry {
             if (existing.isEmpty()) {
                 return false;
             }
+            destinations.remove(existing.get());
             store.delete(existing.get());
             unindex(existing.get());
-            destinations.remove(existing.get());
+            // the topic's address allows as many attempts as its remaining direct purposes need
+            List<Registration> siblings = directSiblings(topic, purpose, existing.get().exchange());
+            if (!siblings.isEmpty()) {
+                destinations.create(siblings.get(0), addressPolicy(siblings.get(0)));
+            }
             return true;
         }
     }

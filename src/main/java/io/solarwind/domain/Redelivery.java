@@ -32,6 +32,23 @@ public record Redelivery(int maxAttempts, long delayMillis, double multiplier, l
         return (long) Math.min(delay, maxDelayMillis);
     }
 
+    /** Whether both wait alike between deliveries (whatever their number of attempts). */
+    public boolean sameDelays(Redelivery other) {
+        return delayMillis == other.delayMillis && Double.compare(multiplier, other.multiplier) == 0
+                && maxDelayMillis == other.maxDelayMillis;
+    }
+
+    /** The same delays with another number of attempts. */
+    public Redelivery withMaxAttempts(int attempts) {
+        return new Redelivery(attempts, delayMillis, multiplier, maxDelayMillis);
+    }
+
+    /** For messages: {@code maxAttempts 5, delayMillis 1000, multiplier 2.0, maxDelayMillis 60000}. */
+    public String describe() {
+        return "maxAttempts " + maxAttempts + ", delayMillis " + delayMillis + ", multiplier " + multiplier
+                + ", maxDelayMillis " + maxDelayMillis;
+    }
+
     private static void check(boolean ok, String field, String detail) {
         if (!ok) {
             throw new InvalidInputException("redelivery." + field, detail);

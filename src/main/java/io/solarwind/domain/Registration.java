@@ -11,6 +11,8 @@ import java.util.Objects;
 public record Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt) {
     /** Prefix of every purpose destination; the dispatcher is the only sender to these. */
     public static final String DESTINATION_PREFIX = "solarwind.";
+    /** Prefix of the topics' addresses, on which the direct purposes' queues are bound. */
+    public static final String TOPIC_ADDRESS_PREFIX = DESTINATION_PREFIX + "topic.";
 
     public Registration {
         Objects.requireNonNull(topic, "topic");
@@ -26,8 +28,12 @@ public record Registration(Topic topic, Purpose purpose, Exchange exchange, Rede
     }
 
     /**
-     * {@code solarwind.direct.<topic>.<purpose>} or {@code solarwind.fanout.<topic>.<purpose>}.
-     * A purpose has no dots, so the last segment is always the purpose and no two
+     * The JMS destination name the purpose's instances consume. A fanout purpose: the JMS topic
+     * {@code solarwind.fanout.<topic>.<purpose>}. A direct purpose: the JMS queue
+     * {@code solarwind.topic.<topic>::solarwind.direct.<topic>.<purpose>}, the fully qualified
+     * name of its queue {@link #queue()} on its topic's address {@link #address()}: every direct
+     * purpose of a topic is a queue on that one address, so the broker stores each event once for
+     * all of them. A purpose has no dots, so the last segment is always the purpose and no two
      * registrations share a destination.
      */
     public String destination() {
@@ -35,7 +41,34 @@ public record Registration(Topic topic, Purpose purpose, Exchange exchange, Rede
     }
 
     public static String destinationOf(Topic topic, Purpose purpose, Exchange exchange) {
+        return exchange == Exchange.DIRECT
+                ? topicAddressOf(topic) + "::" + queueOf(topic, purpose, exchange)
+                : queueOf(topic, purpose, exchange);
+    }
+
+    /**
+     * The broker address the dispatcher sends to: the topic's address for a direct purpose
+     * (shared by the topic's direct purposes), the purpose's own for a fanout purpose.
+     */
+    public String address() {
+        return exchange == Exchange.DIRECT ? topicAddressOf(topic) : queueOf(topic, purpose, exchange);
+    }
+
+    /**
+     * {@code solarwind.direct.<topic>.<purpose>}: a direct purpose's durable queue, or a fanout
+     * purpose's address (its subscribers bring their own queues).
+     */
+    public String queue() {
+        return queueOf(topic, purpose, exchange);
+    }
+
+    private static String queueOf(Topic topic, Purpose purpose, Exchange exchange) {
         return DESTINATION_PREFIX + exchange.wireName() + "." + topic.name() + "." + purpose.name();
+    }
+
+    /** {@code solarwind.topic.<topic>}: the multicast address holding the queues of a topic's direct purposes. */
+    public static String topicAddressOf(Topic topic) {
+        return TOPIC_ADDRESS_PREFIX + topic.name();
     }
 
     /** The identity of a registration: topic and purpose (the exchange is an attribute of it). */

@@ -22,6 +22,10 @@ class PurposeRegistryTest {
     static final class Broker implements RegistrationStore, PurposeDestinations {
         final Map<String, Registration> records = new LinkedHashMap<>();
         final List<String> destinations = new ArrayList<>();
+        /** What the broker saw, in order: "create x", "remove x", "save k", "delete k". */
+        final List<String> calls = new ArrayList<>();
+        boolean failSaves;
+        final Map<String, Redelivery> addressPolicies = new LinkedHashMap<>();
 
         @Override
         public List<Registration> loadAll() {
@@ -30,11 +34,16 @@ class PurposeRegistryTest {
 
         @Override
         public void save(Registration r) {
+            if (failSaves) {
+                throw new IllegalStateException("store down");
+            }
+            calls.add("save " + r.key());
             records.put(r.key(), r);
         }
 
         @Override
         public void delete(Registration r) {
+            calls.add("delete " + r.key());
             records.remove(r.key());
         }
 
@@ -43,7 +52,9 @@ class PurposeRegistryTest {
         }
 
         @Override
-        public void create(Registration r) {
+        public void create(Registration r, Redelivery addressPolicy) {
+            calls.add("create " + r.destination());
+            addressPolicies.put(r.address(), addressPolicy);
             if (!destinations.contains(r.destination())) {
                 destinations.add(r.destination());
             }
@@ -51,6 +62,7 @@ class PurposeRegistryTest {
 
         @Override
         public void remove(Registration r) {
+            calls.add("remove " + r.destination());
             destinations.remove(r.destination());
         }
 
@@ -83,7 +95,7 @@ class PurposeRegistryTest {
     void registerCreatesDestinationRecordAndRoute() {
         PurposeRegistry.Outcome outcome = registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY);
         assertTrue(outcome.created());
-        assertEquals(List.of("solarwind.direct.video.uploaded.encode"), broker.destinations);
+        assertEquals(List.of("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode"), broker.destinations);
         assertEquals(1, broker.records.size());
         assertEquals(List.of(outcome.registration()), registry.routes("video.uploaded"));
     }
@@ -147,5 +159,53 @@ class PurposeRegistryTest {
         assertEquals(patient, registry.find(video, Purpose.of("encode")).orElseThrow().redelivery(), "indexed");
         PurposeRegistry.Outcome unchanged = registry.register(video, Purpose.of("encode"), Exchange.DIRECT, null);
         assertEquals(patient, unchanged.registration().redelivery(), "no policy given keeps the one it has");
+    }
+
+    @Test
+    void directPurposesOfATopicShareTheirDelaysAndTheBrokerAllowsTheMostAttempts() {
+        Redelivery patient = new Redelivery(20, 5000, 1.5, 600_000);
+        registry.register(video, Purpose.of("encode"), Exchange.DIRECT, patient);
+        assertEquals(patient, registry.register(video, Purpose.of("thumbnail"), Exchange.DIRECT, null).registration().redelivery(),
+                "a direct purpose registered without a policy takes its topic's");
+        Redelivery impatient = patient.withMaxAttempts(3);
+        assertEquals(impatient, registry.register(video, Purpose.of("preview"), Exchange.DIRECT, impatient).registration().redelivery(),
+                "fewer attempts, same delays: its own");
+        String address = Registration.topicAddressOf(video);
+        assertEquals(patient, broker.addressPolicies.get(address), "the topic's address allows the most attempts");
+
+        RedeliveryConflictException e = assertThrows(RedeliveryConflictException.class,
+                () -> registry.register(video, Purpose.of("index"), Exchange.DIRECT, POLICY));
+        assertTrue(e.getMessage().contains("video.uploaded") && e.getMessage().contains("delayMillis 5000")
+                && e.getMessage().contains("delayMillis 1000"), e.getMessage());
+        assertTrue(registry.find(video, Purpose.of("index")).isEmpty(), "nothing registered");
+        assertFalse(broker.destinations.stream().anyMatch(d -> d.endsWith(".index")), "nothing created");
+        assertThrows(RedeliveryConflictException.class,
+                () -> registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY), "nor changed while another shares it");
+        assertEquals(POLICY, registry.register(video, Purpose.of("audit"), Exchange.FANOUT, POLICY).registration().redelivery(),
+                "a fanout purpose has an address, and a policy, of its own");
+        assertEquals(POLICY, broker.addressPolicies.get("solarwind.fanout.video.uploaded.audit"));
+
+        registry.unregister(video, Purpose.of("encode"));
+        registry.unregister(video, Purpose.of("thumbnail"));
+        assertEquals(impatient, broker.addressPolicies.get(address), "the most attempts of the direct purposes left");
+        registry.unregister(video, Purpose.of("preview"));
+        assertEquals(POLICY, registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY).registration().redelivery(),
+                "a topic without direct purposes takes new delays");
+    }
+
+    @Test
+    void aRegistrationThatCannotBeStoredLeavesNoDestination() {
+        broker.failSaves = true;
+        assertThrows(IllegalStateException.class, () -> registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY));
+        assertTrue(broker.destinations.isEmpty(), "its queue would take the topic's events");
+        assertTrue(registry.routes("video.uploaded").isEmpty());
+    }
+
+    @Test
+    void unregisterRemovesTheDestinationBeforeTheRecord() {
+        Registration r = registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY).registration();
+        broker.calls.clear();
+        registry.unregister(video, Purpose.of("encode"));
+        assertEquals(List.of("remove " + r.destination(), "delete " + r.key()), broker.calls);
     }
 }

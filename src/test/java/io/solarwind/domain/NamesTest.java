@@ -73,8 +73,8 @@ class NamesTest {
         Registration direct = new Registration(Topic.of("a.b"), Purpose.of("c"), Exchange.DIRECT, new Redelivery(1, 0, 1, 0), java.time.Instant.EPOCH);
         Registration fanout = new Registration(Topic.of("a.b"), Purpose.of("c"), Exchange.FANOUT, new Redelivery(1, 0, 1, 0), java.time.Instant.EPOCH);
         Registration other = new Registration(Topic.of("a"), Purpose.of("b_c"), Exchange.DIRECT, new Redelivery(1, 0, 1, 0), java.time.Instant.EPOCH);
-        assertEquals("solarwind.direct.a.b.c", direct.destination());
+        assertEquals("solarwind.topic.a.b::solarwind.direct.a.b.c", direct.destination());
         assertEquals("solarwind.fanout.a.b.c", fanout.destination());
-        assertEquals("solarwind.direct.a.b_c", other.destination());
+        assertEquals("solarwind.topic.a::solarwind.direct.a.b_c", other.destination());
     }
 }

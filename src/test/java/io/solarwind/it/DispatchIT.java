@@ -15,6 +15,9 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueRequestor;
+import jakarta.jms.QueueSession;
 import jakarta.jms.Session;
 import jakarta.json.JsonObject;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +106,21 @@ class DispatchIT {
             assertEquals(sent, encoder.ids());
             assertEquals(sent, thumbnailer.ids());
             assertEquals(sent, auditor.ids());
+            assertEquals(20L, ((Number) brokerAttribute(c, "address.solarwind.topic." + topic, "routedMessageCount")).longValue(),
+                    "the broker got each event once for the topic's two direct purposes (their queues share its address)");
+        }
+    }
+
+    /** An attribute of a broker resource, read through Artemis's management address. */
+    private static Object brokerAttribute(Connection c, String resource, String attribute) throws Exception {
+        try (QueueSession s = ((QueueConnection) c).createQueueSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            c.start();
+            QueueRequestor requestor = new QueueRequestor(s, s.createQueue("activemq.management"));
+            Message request = s.createMessage();
+            JMSManagementHelper.putAttribute(request, resource, attribute);
+            Message reply = requestor.request(request);
+            assertTrue(JMSManagementHelper.hasOperationSucceeded(reply), resource + " " + attribute);
+            return JMSManagementHelper.getResult(reply);
         }
     }
 
@@ -146,7 +165,7 @@ class DispatchIT {
             assertEquals(List.of(marker), watcher.ids(), "only the event published while subscribed");
         }
         assertEquals(11, registration(topic, "witness").getInt("pending"));
-        assertTrue(witness.getString("destination").startsWith("solarwind.direct."));
+        assertEquals("solarwind.topic." + topic + "::solarwind.direct." + topic + ".witness", witness.getString("destination"));
     }
 
     @Test

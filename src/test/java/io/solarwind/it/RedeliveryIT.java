@@ -61,7 +61,8 @@ class RedeliveryIT {
             Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Message dead = plain.createConsumer(plain.createQueue("DLA"), "ce_id = '" + id + "'").receive(10_000);
             assertNotNull(dead, "on the dead-letter address after three attempts");
-            assertEquals(queue, dead.getStringProperty("_AMQ_ORIG_ADDRESS"));
+            assertEquals(queue, dead.getStringProperty("_AMQ_ORIG_ADDRESS") + "::" + dead.getStringProperty("_AMQ_ORIG_QUEUE"),
+                    "from the purpose's queue on its topic's address");
         }
         assertTrue(deliveredAt.get(1) - deliveredAt.get(0) >= 250_000_000L, "first redelivery after about 300 ms");
         assertTrue(deliveredAt.get(2) - deliveredAt.get(1) >= 550_000_000L, "second after about 600 ms");
@@ -98,5 +99,27 @@ class RedeliveryIT {
             assertEquals(c[1], json(r.body()).asJsonObject().getString("field"), c[0]);
         }
         assertEquals(404, SolarWindServer.get(purposeUrl(topic, "p")).statusCode(), "nothing registered");
+    }
+
+    @Test
+    void aTopicsDirectPurposesShareTheirDelaysAndOtherDelaysAreA409() {
+        String topic = uniqueTopic("it.redelivery");
+        HttpResponse<String> first = put(purposeUrl(topic, "a"), "{\"exchange\":\"direct\",\"redelivery\":{\"maxAttempts\":4,\"delayMillis\":200}}");
+        assertEquals(201, first.statusCode(), first.body());
+        JsonObject inherited = SolarWindServer.register(topic, "b", "direct").getJsonObject("redelivery");
+        assertEquals(4, inherited.getInt("maxAttempts"), "a direct purpose registered without a policy takes its topic's");
+        assertEquals(200, inherited.getInt("delayMillis"));
+        HttpResponse<String> moreAttempts = put(purposeUrl(topic, "c"), "{\"exchange\":\"direct\",\"redelivery\":{\"maxAttempts\":7,\"delayMillis\":200}}");
+        assertEquals(201, moreAttempts.statusCode(), "attempts may differ: " + moreAttempts.body());
+        HttpResponse<String> otherDelay = put(purposeUrl(topic, "d"), "{\"exchange\":\"direct\",\"redelivery\":{\"delayMillis\":300}}");
+        assertEquals(409, otherDelay.statusCode(), otherDelay.body());
+        assertEquals("application/problem+json", otherDelay.headers().firstValue("Content-Type").orElse(""));
+        JsonObject problem = json(otherDelay.body()).asJsonObject();
+        assertEquals("redelivery", problem.getString("field"));
+        assertTrue(problem.getString("detail").contains("delayMillis 200") && problem.getString("detail").contains("delayMillis 300"),
+                problem.getString("detail"));
+        assertEquals(404, SolarWindServer.get(purposeUrl(topic, "d")).statusCode(), "nothing registered");
+        HttpResponse<String> fanout = put(purposeUrl(topic, "e"), "{\"exchange\":\"fanout\",\"redelivery\":{\"delayMillis\":300}}");
+        assertEquals(201, fanout.statusCode(), "a fanout purpose has a policy of its own: " + fanout.body());
     }
 }

@@ -166,7 +166,7 @@ public final class JmsRig implements Rig {
                         if (i == 0) {
                             register(topic, group);
                         }
-                        String name = "solarwind." + (group.fanout() ? "fanout." : "direct.") + topic + "." + group.purpose();
+                        String name = destination(topic, group);
                         consumer = s.createConsumer(group.fanout() ? s.createTopic(name) : s.createQueue(name));
                     } else if (oneQueue) {
                         consumer = s.createConsumer(s.createQueue(topic));
@@ -224,7 +224,7 @@ public final class JmsRig implements Rig {
                     for (int i = 0; i < group.instances(); i++) {
                         MessageConsumer consumer;
                         if (solarWind) {
-                            String name = "solarwind." + (group.fanout() ? "fanout." : "direct.") + topic + "." + group.purpose();
+                            String name = destination(topic, group);
                             consumer = s.createConsumer(group.fanout() ? s.createTopic(name) : s.createQueue(name));
                         } else if (group.fanout()) {
                             consumer = s.createConsumer(s.createTopic(topic));
@@ -545,5 +545,11 @@ public final class JmsRig implements Rig {
         if (factory != null) {
             factory.close();
         }
+    }
+
+    /** A purpose's destination as Solar Wind names it (the registration's {@code destination}). */
+    static String destination(String topic, Scenario.Group group) {
+        return group.fanout() ? "solarwind.fanout." + topic + "." + group.purpose()
+                : "solarwind.topic." + topic + "::solarwind.direct." + topic + "." + group.purpose();
     }
 }

@@ -20,7 +20,9 @@ import java.util.Map;
  *   <li>{@value #HANDLER}: a handler service: send to {@code solarwind.inbound} (firing events)
  *       and to {@code DLA} (dead-lettering a failed event with its reason);</li>
  *   <li>{@code solarwind-handler.<topic>.<purpose>}: consume that purpose's destination, and only
- *       that one ({@link #handlerOf});</li>
+ *       that one ({@link #handlerOf}): for a direct purpose the settings are on its queue's fully
+ *       qualified name, since its queue shares the topic's address ({@code solarwind.topic.<topic>},
+ *       where only the server sends) with the topic's other direct purposes;</li>
  *   <li>{@value #HANDLER_ALL}: consume every purpose's destination (development, trusted services).</li>
  * </ul>
  */
@@ -55,7 +57,8 @@ public final class BrokerRoles {
         return Map.of(
                 "#", grant(operators, Map.of()),
                 BrokerNames.INBOUND, grant(operators, Map.of(Permission.SEND, List.of(SERVER, ADMIN, PUBLISHER, HANDLER))),
-                BrokerNames.DEAD_LETTER, grant(operators, Map.of(Permission.SEND, List.of(SERVER, ADMIN, HANDLER))));
+                BrokerNames.DEAD_LETTER, grant(operators, Map.of(Permission.SEND, List.of(SERVER, ADMIN, HANDLER))),
+                Registration.TOPIC_ADDRESS_PREFIX + "#", grant(operators, Map.of(Permission.SEND, List.of(SERVER))));
     }
 
     /** Every permission to {@code everything}, except those given otherwise. */

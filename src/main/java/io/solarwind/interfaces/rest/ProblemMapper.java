@@ -1,6 +1,8 @@
 package io.solarwind.interfaces.rest;
 
+import io.solarwind.application.DestinationConflictException;
 import io.solarwind.application.PurposeConflictException;
+import io.solarwind.application.RedeliveryConflictException;
 import io.solarwind.application.RegistryNotReadyException;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.infrastructure.messaging.jms.BrokerUnavailableException;
@@ -34,6 +36,12 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         }
         if (exception instanceof PurposeConflictException e) {
             return problem(409, "exchange-conflict", "Purpose exists with another exchange", e.getMessage(), "exchange");
+        }
+        if (exception instanceof RedeliveryConflictException e) {
+            return problem(409, "redelivery-conflict", "The topic's direct purposes have another redelivery policy", e.getMessage(), "redelivery");
+        }
+        if (exception instanceof DestinationConflictException e) {
+            return problem(409, "destination-conflict", "The purpose's destination cannot be used", e.getMessage(), null);
         }
         if (exception instanceof RegistryNotReadyException e) {
             return problem(503, "not-ready", "Not ready", e.getMessage(), null);

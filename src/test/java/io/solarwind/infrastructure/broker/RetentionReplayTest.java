@@ -39,7 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetentionReplayTest {
     private static final String URL = "vm://4711";
-    private static final String TARGET = "solarwind.direct.replay.test.late";
+    /** A direct purpose's queue on its topic's address, by its fully qualified name, and a sibling purpose's. */
+    private static final String TOPIC_ADDRESS = "solarwind.topic.replay.test";
+    private static final String TARGET_QUEUE = "solarwind.direct.replay.test.late";
+    private static final String TARGET = TOPIC_ADDRESS + "::" + TARGET_QUEUE;
+    private static final String SIBLING_QUEUE = "solarwind.direct.replay.test.early";
 
     @TempDir
     Path data;
@@ -62,13 +66,14 @@ class RetentionReplayTest {
         long copied = RetentionReplay.replay(server(), BrokerNames.INBOUND, TARGET, CloudEventProperties.TYPE + " = 'replay.test'");
 
         assertEquals(500, copied);
-        assertEquals(sent, browse(TARGET), "the copies are the window's events in the order the broker stored them");
+        assertEquals(sent, browse(TARGET_QUEUE), "the copies are the window's events in the order the broker stored them");
+        assertEquals(List.of(), browse(SIBLING_QUEUE), "the topic's other direct purposes get no copy");
         assertTrue(server().getPostOffice().getAddresses().stream().noneMatch(a -> a.toString().startsWith(RetentionReplay.STAGING_PREFIX)),
                 "no staging address is left: " + server().getPostOffice().getAddresses());
 
         broker.stop();
         start();
-        assertEquals(sent, browse(TARGET), "the copies are in the journal: they survive a restart, still in order");
+        assertEquals(sent, browse(TARGET_QUEUE), "the copies are in the journal: they survive a restart, still in order");
     }
 
     @Test
@@ -83,7 +88,7 @@ class RetentionReplayTest {
 
         List<String> twice = new ArrayList<>(sent);
         twice.addAll(sent);
-        assertEquals(twice, browse(TARGET));
+        assertEquals(twice, browse(TARGET_QUEUE));
         assertEquals(0, RetentionReplay.replay(server(), BrokerNames.INBOUND, TARGET, CloudEventProperties.TYPE + " = 'nothing'"));
     }
 
@@ -158,8 +163,10 @@ class RetentionReplayTest {
     }
 
     private void createTarget() throws Exception {
-        server().createQueue(QueueConfiguration.of(TARGET).setRoutingType(RoutingType.ANYCAST).setDurable(true)
-                .setAutoCreateAddress(true), true);
+        for (String queue : List.of(SIBLING_QUEUE, TARGET_QUEUE)) {
+            server().createQueue(QueueConfiguration.of(queue).setAddress(TOPIC_ADDRESS).setRoutingType(RoutingType.MULTICAST)
+                    .setDurable(true).setAutoCreateAddress(true), true);
+        }
     }
 
     /** The ids in the queue, in queue order, without consuming them; fails if one has a duplicate-ID key. */

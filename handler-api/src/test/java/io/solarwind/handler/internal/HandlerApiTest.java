@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HandlerApiTest {
     @Test
     void destinationsFollowTheContract() {
-        assertEquals("solarwind.direct.video.uploaded.encode-mp4", PurposeDestination.name("video.uploaded", "encode-mp4", Exchange.DIRECT));
+        assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode-mp4", PurposeDestination.name("video.uploaded", "encode-mp4", Exchange.DIRECT));
         assertEquals("solarwind.fanout.video.uploaded.audit-log", PurposeDestination.name("video.uploaded", "audit-log", Exchange.FANOUT));
     }
 

@@ -85,7 +85,7 @@ class HandlersIT {
         await("registrations with their instances", () -> consumers(Topics.DIRECT, "share") == 2
                 && consumers(Topics.FANOUT, "watch") == 2 && consumers(Topics.FAILING, "fragile") == 1);
         String share = solarWind("GET", "/api/v1/topics/" + Topics.DIRECT + "/purposes/share", null).body();
-        assertTrue(share.contains("\"exchange\":\"direct\"") && share.contains("\"destination\":\"solarwind.direct.it.handlers.direct.share\""), share);
+        assertTrue(share.contains("\"exchange\":\"direct\"") && share.contains("\"destination\":\"solarwind.topic.it.handlers.direct::solarwind.direct.it.handlers.direct.share\""), share);
         String watch = solarWind("GET", "/api/v1/topics/" + Topics.FANOUT + "/purposes/watch", null).body();
         assertTrue(watch.contains("\"exchange\":\"fanout\""), watch);
     }

@@ -102,7 +102,7 @@ public class JmsDeadLetters implements DeadLetters {
     /** Topic and purpose are validated names and the id is quoted, so the selector cannot be broken out of. */
     static String selector(Registration purpose, String id) {
         String own = "((" + TOPIC + " = '" + purpose.topic().name() + "' AND " + PURPOSE + " = '" + purpose.purpose().name()
-                + "') OR _AMQ_ORIG_QUEUE = '" + purpose.destination() + "')";
+                + "') OR _AMQ_ORIG_QUEUE = '" + purpose.queue() + "')";
         return id == null ? own : own + " AND " + CloudEventProperties.ID + " = '" + id.replace("'", "''") + "'";
     }
 }

@@ -1,5 +1,6 @@
 package io.solarwind.infrastructure.messaging.jms;
 
+import io.solarwind.application.DestinationConflictException;
 import io.solarwind.application.PurposeDestinations;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Exchange;
@@ -14,6 +15,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -25,12 +27,17 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 
 /**
- * A direct purpose is a durable anycast queue (a JMS queue) of the destination's name;
- * a fanout purpose is a multicast address (a JMS topic) whose subscribers bring their own
- * non-durable queues, so a copy sent while nobody subscribes is dropped. Each destination gets
- * the purpose's redelivery policy (address settings, shared through a wildcard match while it is
- * the default) and who may consume it (security settings:
- * {@link BrokerRoles#purpose}) through the broker's management address.
+ * A direct purpose is a durable queue ({@code solarwind.direct.<topic>.<purpose>}) on its
+ * topic's multicast address ({@code solarwind.topic.<topic>}), beside the topic's other direct
+ * purposes: the dispatcher sends each event once to that address and the broker stores it once,
+ * with a reference per queue (instances consume the queue by its fully qualified name). A fanout
+ * purpose is a multicast address (a JMS topic) whose subscribers bring their own non-durable
+ * queues, so a copy sent while nobody subscribes is dropped (and none is written to the journal).
+ * Each address gets its redelivery policy (address settings, shared through a wildcard match
+ * while it is the default: Artemis applies them per address, so a topic's direct purposes share
+ * one) and each destination who may consume it (security settings: {@link BrokerRoles#purpose},
+ * on the queue's fully qualified name for a direct purpose), through the broker's management
+ * address.
  */
 @ApplicationScoped
 public class JmsPurposeDestinations implements PurposeDestinations {
@@ -49,22 +56,16 @@ public class JmsPurposeDestinations implements PurposeDestinations {
     }
 
     @Override
-    public void create(Registration registration) {
-        String name = registration.destination();
-        broker.admin("Creating destination " + name, session -> {
+    public void create(Registration registration, Redelivery addressPolicy) {
+        String address = registration.address();
+        broker.admin("Creating destination " + registration.destination(), session -> {
+            createAddress(session, address, registration.exchange());
             if (registration.exchange() == Exchange.DIRECT) {
-                BrokerTopology.createIfMissing(session, QueueConfiguration.of(name)
-                        .setAddress(name).setRoutingType(RoutingType.ANYCAST));
-            } else {
-                try {
-                    session.createAddress(SimpleString.of(name), RoutingType.MULTICAST, false);
-                } catch (ActiveMQAddressExistsException exists) {
-                    // already there
-                }
+                createQueue(session, registration);
             }
-            applyRedelivery(session, name, registration.redelivery());
+            applyRedelivery(session, address, addressPolicy);
             Map<Permission, List<String>> roles = BrokerRoles.purpose(registration);
-            BrokerManagement.invoke(session, "addSecuritySettings", name,
+            BrokerManagement.invoke(session, "addSecuritySettings", registration.destination(),
                     BrokerRoles.joined(roles, Permission.SEND), BrokerRoles.joined(roles, Permission.CONSUME),
                     BrokerRoles.joined(roles, Permission.CREATE_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_DURABLE_QUEUE),
                     BrokerRoles.joined(roles, Permission.CREATE_NON_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_NON_DURABLE_QUEUE),
@@ -75,8 +76,53 @@ public class JmsPurposeDestinations implements PurposeDestinations {
     }
 
     /**
+     * A multicast address. A topic's address also takes anycast sends: the JMS client sends to a
+     * queue (a direct purpose's fully qualified name, as a dead-letter retry does) only where the
+     * address allows anycast; such a send goes to that one queue, and an anycast send to the bare
+     * address finds no queue.
+     */
+    private static void createAddress(ClientSession session, String address, Exchange exchange) throws ActiveMQException {
+        if (session.addressQuery(SimpleString.of(address)).isExists()) {
+            return;
+        }
+        try {
+            session.createAddress(SimpleString.of(address), exchange == Exchange.DIRECT
+                    ? EnumSet.of(RoutingType.MULTICAST, RoutingType.ANYCAST) : EnumSet.of(RoutingType.MULTICAST), false);
+        } catch (ActiveMQAddressExistsException exists) {
+            // another server created it meanwhile
+        }
+    }
+
+    /**
+     * The direct purpose's durable queue on its topic's address. A queue of that name on another
+     * address (the layout before events were stored once per topic: the queue on an address of
+     * its own) would never get an event again: it is refused with what to do, unless it is empty
+     * and unused, then it is replaced.
+     */
+    private static void createQueue(ClientSession session, Registration registration) throws ActiveMQException {
+        SimpleString queue = SimpleString.of(registration.queue());
+        ClientSession.QueueQuery existing = session.queueQuery(queue);
+        if (existing.isExists() && !existing.getAddress().toString().equals(registration.address())) {
+            if (existing.getMessageCount() > 0 || existing.getConsumerCount() > 0) {
+                throw new DestinationConflictException("queue " + queue + " is bound to address " + existing.getAddress()
+                        + " (an earlier Solar Wind layout) and holds " + existing.getMessageCount() + " events with "
+                        + existing.getConsumerCount() + " consumers; drain it and delete it, then register "
+                        + registration.key() + " again: its queue belongs on address " + registration.address());
+            }
+            LOG.info(() -> "Moving the empty queue " + queue + " from address " + existing.getAddress() + " to "
+                    + registration.address());
+            session.deleteQueue(queue);
+            if (session.addressQuery(existing.getAddress()).isExists()) { // an auto-created one went with its queue
+                BrokerManagement.invoke(session, "deleteAddress", existing.getAddress().toString());
+            }
+        }
+        BrokerTopology.createIfMissing(session, QueueConfiguration.of(queue)
+                .setAddress(registration.address()).setRoutingType(RoutingType.MULTICAST));
+    }
+
+    /**
      * The policy of every purpose without one of its own: address settings on the matches
-     * {@code solarwind.direct.#} and {@code solarwind.fanout.#}, so a purpose with the default
+     * {@code solarwind.topic.#} (the direct purposes' queues) and {@code solarwind.fanout.#}, so a purpose with the default
      * policy needs no settings entry. (Artemis re-reads the settings of every address at each
      * change of its address settings: one entry per purpose made registering the n-th purpose
      * cost O(n).)
@@ -87,9 +133,9 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                 .add("initialQueueBufferSize", Setting.PURPOSE_QUEUE_BUFFER.getInt())
                 .build().toString();
         broker.admin("Setting the default redelivery policy", session -> {
-            for (Exchange exchange : Exchange.values()) {
-                BrokerManagement.invoke(session, "addAddressSettings", Registration.DESTINATION_PREFIX + exchange.wireName() + ".#", settings);
-            }
+            BrokerManagement.invoke(session, "addAddressSettings", Registration.TOPIC_ADDRESS_PREFIX + "#", settings);
+            BrokerManagement.invoke(session, "addAddressSettings",
+                    Registration.DESTINATION_PREFIX + Exchange.FANOUT.wireName() + ".#", settings);
             return null;
         });
         defaults = policy;
@@ -138,34 +184,42 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                 .add("maxRedeliveryDelay", r.maxDelayMillis());
     }
 
+    /**
+     * Deletes a direct purpose's queue, with the events waiting in it (the topic's address stays
+     * for its other direct purposes; its settings go with its last queue), or a fanout purpose's
+     * settings (its subscribers take their queues with them; the empty address routes nowhere).
+     * A failure is thrown: the registration is deleted only once its queue is gone, since a queue
+     * left on the topic's address would go on receiving every event of the topic.
+     */
     @Override
     public void remove(Registration registration) {
-        // a fanout purpose's subscribers take their queues with them; the empty address routes nowhere
-        String name = registration.destination();
-        try {
-            broker.admin("Removing destination " + name, session -> {
-                if (registration.exchange() == Exchange.DIRECT && session.queueQuery(SimpleString.of(name)).isExists()) {
-                    session.deleteQueue(name);
+        String address = registration.address();
+        broker.admin("Removing destination " + registration.destination(), session -> {
+            boolean lastOnAddress = true;
+            if (registration.exchange() == Exchange.DIRECT) {
+                SimpleString queue = SimpleString.of(registration.queue());
+                if (session.queueQuery(queue).isExists()) {
+                    session.deleteQueue(queue);
                 }
-                Redelivery own = effectiveRedelivery(session, name);
+                ClientSession.AddressQuery remaining = session.addressQuery(SimpleString.of(address));
+                lastOnAddress = !remaining.isExists() || remaining.getQueueNames().isEmpty();
+            }
+            if (lastOnAddress) {
+                Redelivery own = effectiveRedelivery(session, address);
                 if (own == null || !own.equals(defaults)) {
-                    BrokerManagement.invoke(session, "removeAddressSettings", name);
+                    BrokerManagement.invoke(session, "removeAddressSettings", address);
                 }
-                BrokerManagement.invoke(session, "removeSecuritySettings", name);
-                return null;
-            });
-        } catch (BrokerUnavailableException e) {
-            LOG.warning("Purpose " + registration.key() + " is unregistered, but its destination " + name
-                    + " stays: " + e.getMessage());
-        }
+            }
+            BrokerManagement.invoke(session, "removeSecuritySettings", registration.destination());
+            return null;
+        });
     }
 
     @Override
     public DestinationStatus status(Registration registration) {
-        String name = registration.destination();
-        return broker.admin("Reading destination " + name, session -> registration.exchange() == Exchange.DIRECT
-                ? queueStatus(session, name)
-                : subscriberStatus(session, name));
+        return broker.admin("Reading destination " + registration.destination(), session -> registration.exchange() == Exchange.DIRECT
+                ? queueStatus(session, registration.queue())
+                : subscriberStatus(session, registration.address()));
     }
 
     private static DestinationStatus queueStatus(ClientSession session, String name) throws ActiveMQException {

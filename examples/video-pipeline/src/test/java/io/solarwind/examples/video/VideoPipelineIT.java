@@ -72,7 +72,7 @@ class VideoPipelineIT {
         try (Connection c = new ActiveMQConnectionFactory(BROKER).createConnection("admin", "admin-dev-only")) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer encoded = s.createConsumer(s.createQueue("solarwind.direct.video.encoded.it-" + run));
+            MessageConsumer encoded = s.createConsumer(s.createQueue("solarwind.topic.video.encoded::solarwind.direct.video.encoded.it-" + run));
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 Message m = encoded.receive(30_000);
