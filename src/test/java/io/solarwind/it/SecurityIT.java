@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
@@ -118,7 +119,10 @@ class SecurityIT {
             ok.setStringProperty("ce_type", topic);
             inbound.send(ok);
 
-            MessageProducer direct = s.createProducer(s.createQueue(queue));
+            // a direct purpose's queue is multicast, on its topic's address: a send to it goes as to a JMS topic
+            assertThrows(InvalidDestinationException.class, () -> s.createProducer(s.createQueue(queue)),
+                    "an anycast send to a purpose queue is refused, not dropped");
+            MessageProducer direct = s.createProducer(s.createTopic(queue));
             direct.setDeliveryMode(DeliveryMode.PERSISTENT);
             Message sneaky = s.createTextMessage("{}");
             sneaky.setStringProperty("ce_type", topic);
@@ -166,7 +170,7 @@ class SecurityIT {
             assertThrows(JMSSecurityException.class, () -> s.createConsumer(s.createQueue(other)), "another purpose's queue");
             assertThrows(JMSSecurityException.class, () -> s.createConsumer(s.createTopic(fanout)), "another purpose's topic");
             assertThrows(JMSSecurityException.class, () -> s.createConsumer(s.createQueue("solarwind.registry")), "the registry");
-            MessageProducer toOther = s.createProducer(s.createQueue(other));
+            MessageProducer toOther = s.createProducer(s.createTopic(other));
             assertThrows(JMSSecurityException.class, () -> toOther.send(s.createTextMessage("{}")), "sending to a purpose queue");
         }
         assertEquals(1, SolarWindServer.registration(topic, "other").getInt("pending"), "the other purpose's event is untouched");

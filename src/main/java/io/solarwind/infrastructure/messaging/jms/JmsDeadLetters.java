@@ -1,7 +1,6 @@
 package io.solarwind.infrastructure.messaging.jms;
 
 import io.solarwind.application.DeadLetters;
-import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Registration;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
@@ -88,9 +87,9 @@ public class JmsDeadLetters implements DeadLetters {
                     core.removeProperty(SimpleString.of(property));
                 }
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                producer.send(purpose.exchange() == Exchange.DIRECT
-                        ? ActiveMQDestination.createQueue(purpose.destination())
-                        : ActiveMQDestination.createTopic(purpose.destination()), letter);
+                // as to a JMS topic: a direct purpose's queue is multicast, and a send to its fully
+                // qualified name reaches that queue alone (an anycast send would be dropped)
+                producer.send(ActiveMQDestination.createTopic(purpose.destination()), letter);
             }
             session.commit();
             return true;

@@ -15,7 +15,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -59,7 +58,7 @@ public class JmsPurposeDestinations implements PurposeDestinations {
     public void create(Registration registration, Redelivery addressPolicy) {
         String address = registration.address();
         broker.admin("Creating destination " + registration.destination(), session -> {
-            createAddress(session, address, registration.exchange());
+            createAddress(session, address);
             if (registration.exchange() == Exchange.DIRECT) {
                 createQueue(session, registration);
             }
@@ -76,18 +75,17 @@ public class JmsPurposeDestinations implements PurposeDestinations {
     }
 
     /**
-     * A multicast address. A topic's address also takes anycast sends: the JMS client sends to a
-     * queue (a direct purpose's fully qualified name, as a dead-letter retry does) only where the
-     * address allows anycast; such a send goes to that one queue, and an anycast send to the bare
-     * address finds no queue.
+     * A multicast address. A direct purpose's queue on its topic's address is multicast too, so
+     * the broker routes to it only what is sent as to a JMS topic: an anycast send (as to a JMS
+     * queue) to its fully qualified name would be dropped, so the address refuses anycast sends
+     * outright.
      */
-    private static void createAddress(ClientSession session, String address, Exchange exchange) throws ActiveMQException {
+    private static void createAddress(ClientSession session, String address) throws ActiveMQException {
         if (session.addressQuery(SimpleString.of(address)).isExists()) {
             return;
         }
         try {
-            session.createAddress(SimpleString.of(address), exchange == Exchange.DIRECT
-                    ? EnumSet.of(RoutingType.MULTICAST, RoutingType.ANYCAST) : EnumSet.of(RoutingType.MULTICAST), false);
+            session.createAddress(SimpleString.of(address), RoutingType.MULTICAST, false);
         } catch (ActiveMQAddressExistsException exists) {
             // another server created it meanwhile
         }
