@@ -130,15 +130,17 @@ public class BrokerConnection {
         return c;
     }
 
-    /** In-VM as it is; over TCP reconnecting forever, backing off to 10 s. */
+    /**
+     * Reconnecting forever, backing off to 10 s: over TCP, and in-VM too, where a call the broker
+     * did not answer within the call timeout (a commit behind a saturated journal) fails the
+     * connection: without reconnecting, the dispatcher found it destroyed until a restart.
+     */
     private static ActiveMQConnectionFactory factory(String url) {
         ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url);
-        if (!url.startsWith("vm:")) {
-            f.setReconnectAttempts(-1);
-            f.setRetryInterval(500);
-            f.setRetryIntervalMultiplier(2.0);
-            f.setMaxRetryInterval(10_000);
-        }
+        f.setReconnectAttempts(-1);
+        f.setRetryInterval(500);
+        f.setRetryIntervalMultiplier(2.0);
+        f.setMaxRetryInterval(10_000);
         return f;
     }
 
