@@ -46,7 +46,7 @@ public enum Setting {
     DEDUP_WINDOW("solarwind.dedup.window", "20000",
             "Duplicate suppression window: how many recent `id` + `source` pairs the broker remembers per address (Artemis `id-cache-size`, persisted)."),
     RETENTION_DAYS("solarwind.retention.days", "7",
-            "How long the embedded broker keeps every received event (Artemis journal retention) for replay into purposes registered later."),
+            "How long the embedded broker keeps every received event (Artemis journal retention) for replay into purposes registered later; 0 turns retention (and replay) off."),
     EVENT_MAX_BYTES("solarwind.events.max-bytes", "1048576",
             "Largest event accepted over HTTP, in bytes of request body; larger ones get 413."),
     DISPATCH_BATCH("solarwind.dispatch.batch-size", "1000",

@@ -89,8 +89,10 @@ public class EmbeddedBroker {
         BrokerLogin brokerLogin = new BrokerLogin(new File(Setting.BROKER_USERS_FILE.getPath()), new File(Setting.BROKER_ROLES_FILE.getPath()));
         config.registerBrokerPlugin(new InboundEventPlugin());
         RetentionReplay.configure(config);
-        config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
-        config.setJournalRetentionPeriod(java.util.concurrent.TimeUnit.DAYS, Setting.RETENTION_DAYS.getInt());
+        if (Setting.RETENTION_DAYS.getInt() > 0) { // 0: no retention, no copies of journal files, no replay
+            config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
+            config.setJournalRetentionPeriod(java.util.concurrent.TimeUnit.DAYS, Setting.RETENTION_DAYS.getInt());
+        }
 
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(config);

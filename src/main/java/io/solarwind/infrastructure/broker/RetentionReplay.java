@@ -1,5 +1,6 @@
 package io.solarwind.infrastructure.broker;
 
+import io.solarwind.config.Setting;
 import io.solarwind.application.EventReplay;
 import io.solarwind.domain.Registration;
 import io.solarwind.infrastructure.messaging.BrokerNames;
@@ -91,6 +92,10 @@ public class RetentionReplay implements EventReplay {
         if (!broker.isActive()) {
             throw new UnsupportedOperationException("replay needs the embedded broker's journal retention; "
                     + "with an external broker use Artemis's replay operation (see the README)");
+        }
+        if (Setting.RETENTION_DAYS.getInt() <= 0) {
+            throw new UnsupportedOperationException("replay needs journal retention, which is off here ("
+                    + Setting.RETENTION_DAYS.key() + " = 0)");
         }
         // topic names hold no quotes (they are validated), so the filter cannot be broken out of
         String filter = CloudEventProperties.TYPE + " = '" + registration.topic().name() + "' AND AMQTimestamp >= "
