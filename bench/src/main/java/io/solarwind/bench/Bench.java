@@ -67,6 +67,10 @@ public final class Bench {
         }
         ThreadLocalRandom.current().nextBytes(KILOBYTE);
         Bench bench = new Bench(args);
+        String journal = journalOf(args.get("http"));
+        bench.notes.add("Solar Wind's broker journal: " + journal + (journal.equals("ASYNCIO") ? ""
+                : " (not ASYNCIO: install libaio1; synced sends are about three times slower, for raw Artemis too)"));
+        System.out.println(bench.notes.get(0));
         List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,4,5,6").split(","));
         List<Row> rows = new ArrayList<>();
         Row first = null;
@@ -375,6 +379,19 @@ public final class Bench {
         }
     }
 
+    /** The journal type the Solar Wind server's health check reports (ASYNCIO, NIO, ...). */
+    private static String journalOf(String http) {
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/health/ready")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("\"journal\"\\s*:\\s*\"(\\w+)\"").matcher(body);
+            return m.find() ? m.group(1) : "unknown";
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
     private record Row(Scenario scenario, Map<String, Result> median) {
     }
 
@@ -387,10 +404,15 @@ public final class Bench {
             double rabbit = row.median.containsKey("RabbitMQ") ? row.median.get("RabbitMQ").eventsPerSecond() : Double.NaN;
             row.median.forEach((system, r) -> t.append(String.format("| %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s |%n",
                     row.scenario.name(), system, r.eventsPerSecond(), r.p(50), r.p(99), r.p(99.9),
-                    system.equals("Solar Wind") ? String.format("%.2f", r.eventsPerSecond() / raw) : "",
-                    system.equals("Solar Wind") ? String.format("%.2f", r.eventsPerSecond() / rabbit) : "")));
+                    system.equals("Solar Wind") ? ratio(r.eventsPerSecond(), raw) : "",
+                    system.equals("Solar Wind") ? ratio(r.eventsPerSecond(), rabbit) : "")));
         }
         return t.toString();
+    }
+
+    /** Blank when the other system was not measured in this run. */
+    private static String ratio(double solarWind, double other) {
+        return Double.isNaN(other) ? "" : String.format("%.2f", solarWind / other);
     }
 
     private static void chart(List<Row> rows, File file) throws Exception {
