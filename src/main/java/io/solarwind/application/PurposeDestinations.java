@@ -15,6 +15,9 @@ public interface PurposeDestinations {
      */
     void create(Registration registration, Redelivery addressPolicy);
 
+    /** Gives the address of an existing registration's destination {@code addressPolicy} (see {@link #create}). */
+    void useAddressPolicy(Registration registration, Redelivery addressPolicy);
+
     /** Deletes the destination of a registration, with the events still waiting in it. */
     void remove(Registration registration);
 

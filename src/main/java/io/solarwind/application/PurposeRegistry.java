@@ -188,7 +188,7 @@ public class PurposeRegistry {
             // the topic's address allows as many attempts as its remaining direct purposes need
             List<Registration> siblings = directSiblings(topic, purpose, existing.get().exchange());
             if (!siblings.isEmpty()) {
-                destinations.create(siblings.get(0), addressPolicy(siblings.get(0)));
+                destinations.useAddressPolicy(siblings.get(0), addressPolicy(siblings.get(0)));
             }
             return true;
         }

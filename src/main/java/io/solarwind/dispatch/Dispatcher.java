@@ -19,9 +19,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -193,17 +191,11 @@ public class Dispatcher {
         if (targets != null && targets.routes == routes) {
             return targets;
         }
-        Set<String> addresses = new LinkedHashSet<>();
-        for (Registration route : routes) {
-            addresses.add(route.address());
-        }
-        Destination[] destinations = new Destination[addresses.size()];
-        int i = 0;
-        for (String address : addresses) {
+        Destination[] destinations = routes.stream().map(Registration::address).distinct().map(address -> {
             ActiveMQDestination d = ActiveMQDestination.createTopic(address);
             d.setCreated(true);
-            destinations[i++] = d;
-        }
+            return d;
+        }).toArray(Destination[]::new);
         targets = new Targets(routes, destinations);
         targetsByTopic.put(topic, targets);
         return targets;

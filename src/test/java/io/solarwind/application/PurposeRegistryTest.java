@@ -61,6 +61,11 @@ class PurposeRegistryTest {
         }
 
         @Override
+        public void useAddressPolicy(Registration r, Redelivery addressPolicy) {
+            addressPolicies.put(r.address(), addressPolicy);
+        }
+
+        @Override
         public void remove(Registration r) {
             calls.add("remove " + r.destination());
             destinations.remove(r.destination());

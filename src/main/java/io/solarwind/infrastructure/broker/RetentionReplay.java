@@ -93,7 +93,7 @@ public class RetentionReplay implements EventReplay {
             throw new UnsupportedOperationException("replay needs the embedded broker's journal retention; "
                     + "with an external broker use Artemis's replay operation (see the README)");
         }
-        if (Setting.RETENTION_DAYS.getInt() <= 0) {
+        if (broker.server().getConfiguration().getJournalRetentionLocation() == null) {
             throw new UnsupportedOperationException("replay needs journal retention, which is off here ("
                     + Setting.RETENTION_DAYS.key() + " = 0)");
         }

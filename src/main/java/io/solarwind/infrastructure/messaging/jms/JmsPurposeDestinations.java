@@ -81,13 +81,10 @@ public class JmsPurposeDestinations implements PurposeDestinations {
      * outright.
      */
     private static void createAddress(ClientSession session, String address) throws ActiveMQException {
-        if (session.addressQuery(SimpleString.of(address)).isExists()) {
-            return;
-        }
         try {
             session.createAddress(SimpleString.of(address), RoutingType.MULTICAST, false);
         } catch (ActiveMQAddressExistsException exists) {
-            // another server created it meanwhile
+            // already there
         }
     }
 
@@ -100,7 +97,10 @@ public class JmsPurposeDestinations implements PurposeDestinations {
     private static void createQueue(ClientSession session, Registration registration) throws ActiveMQException {
         SimpleString queue = SimpleString.of(registration.queue());
         ClientSession.QueueQuery existing = session.queueQuery(queue);
-        if (existing.isExists() && !existing.getAddress().toString().equals(registration.address())) {
+        if (existing.isExists() && existing.getAddress().toString().equals(registration.address())) {
+            return;
+        }
+        if (existing.isExists()) {
             if (existing.getMessageCount() > 0 || existing.getConsumerCount() > 0) {
                 throw new DestinationConflictException("queue " + queue + " is bound to address " + existing.getAddress()
                         + " (an earlier Solar Wind layout) and holds " + existing.getMessageCount() + " events with "
@@ -116,6 +116,14 @@ public class JmsPurposeDestinations implements PurposeDestinations {
         }
         BrokerTopology.createIfMissing(session, QueueConfiguration.of(queue)
                 .setAddress(registration.address()).setRoutingType(RoutingType.MULTICAST));
+    }
+
+    @Override
+    public void useAddressPolicy(Registration registration, Redelivery addressPolicy) {
+        broker.admin("Setting the redelivery policy of " + registration.address(), session -> {
+            applyRedelivery(session, registration.address(), addressPolicy);
+            return null;
+        });
     }
 
     /**
