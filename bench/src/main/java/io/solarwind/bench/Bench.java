@@ -28,7 +28,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * <p>Scenario 4 runs last (its 30,000 purposes and their consumers should not weigh on the
  * others) and is set up once per system for all its rounds; its table row sits between 3 and 5.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false]</pre>
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results]</pre>
  */
 public final class Bench {
     private static final byte[] KILOBYTE = new byte[1024];
@@ -73,8 +73,10 @@ public final class Bench {
         System.out.println(bench.notes.get(0));
         List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,4,5,6").split(","));
         List<Row> rows = new ArrayList<>();
+        bench.warmUp(Integer.parseInt(args.getOrDefault("jit-warmup", "30")));
         Row first = null;
-        if (chosen.contains("1") || chosen.contains("6")) {
+        List<Integer> rates = args.containsKey("rates") ? java.util.Arrays.stream(args.get("rates").split(",")).map(Integer::valueOf).toList() : List.of();
+        if (chosen.contains("1") || (chosen.contains("6") && rates.isEmpty())) {
             first = bench.compare(Scenario.oneDirect());
             rows.add(first);
         }
@@ -91,7 +93,11 @@ public final class Bench {
         if (chosen.contains("5")) {
             rows.add(bench.compare(Scenario.overHttp(8)));
         }
-        if (chosen.contains("6") && first != null) {
+        if (chosen.contains("6") && !rates.isEmpty()) {
+            for (int rate : rates) { // paced runs only, at the rates given (for latency experiments)
+                rows.add(bench.compare(Scenario.oneDirect().atRate(rate)));
+            }
+        } else if (chosen.contains("6") && first != null) {
             double max = first.median.get(first.median.keySet().iterator().next()).eventsPerSecond();
             if (first.median.containsKey("Solar Wind")) {
                 max = first.median.get("Solar Wind").eventsPerSecond();
@@ -293,6 +299,25 @@ public final class Bench {
 
     /** One run: a fresh set-up (or the shared one), warm-up, the measured window, then a drain until the consumers are idle. */
     private Result run(String system, Scenario scenario, Live shared) throws Exception {
+        return run(system, scenario, shared, "round " + (round + 1), warmup, seconds);
+    }
+
+    /**
+     * Before the first round: each system runs scenario 1 at full speed, unmeasured, for
+     * {@code --jit-warmup} seconds, so that no first round measures a JVM still compiling its
+     * hot paths (Solar Wind's server, broker and dispatcher in one JVM, needed about two rounds
+     * of 11 s to reach its steady state, and paced runs of scenario 6 alone started cold).
+     */
+    private void warmUp(int jitSeconds) throws Exception {
+        if (jitSeconds <= 0) {
+            return;
+        }
+        for (String system : systems.keySet()) {
+            run(system, Scenario.oneDirect(), null, "warm-up", jitSeconds, 1);
+        }
+    }
+
+    private Result run(String system, Scenario scenario, Live shared, String label, int warmup, int seconds) throws Exception {
         Live live = shared;
         if (live == null) {
             String run = runName(system, scenario);
@@ -334,8 +359,8 @@ public final class Bench {
             Result r = new Result(system, scenario.name(), perSecond, meter.histogram());
             long delivered = meter.all() - allBefore;
             long expected = sent.get() * scenario.copiesPerEvent();
-            System.out.printf("  round %d %-12s %-34s %10.0f events/s  p50 %7.2f ms  p99 %7.2f ms  copies %d of %d%s%n",
-                    round + 1, system, scenario.name(), r.eventsPerSecond(), r.p(50), r.p(99), delivered, expected,
+            System.out.printf("  %-7s %-12s %-34s %10.0f events/s  p50 %7.2f ms  p99 %7.2f ms  copies %d of %d%s%n",
+                    label, system, scenario.name(), r.eventsPerSecond(), r.p(50), r.p(99), delivered, expected,
                     delivered < expected ? "  MISSING " + (expected - delivered) : "");
             if (delivered < expected) {
                 notes.add(String.format("- %s, %s: %d of %d copies delivered in one run (%d missing after the drain)",

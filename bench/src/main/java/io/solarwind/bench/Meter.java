@@ -10,6 +10,13 @@ public final class Meter {
     private final LongAdder all = new LongAdder();
     private final Recorder latency = new Recorder(3);
     private volatile boolean open;
+    /**
+     * BENCH_SLOW_MICROS: at the end of each run, prints the 100 ms slices of wall-clock time whose
+     * slowest delivery took longer than this, to line stalls up with the server's logs.
+     */
+    private static final long SLOW = Long.parseLong(System.getenv().getOrDefault("BENCH_SLOW_MICROS", "0"));
+    private final java.util.concurrent.atomic.AtomicLongArray slowest = new java.util.concurrent.atomic.AtomicLongArray(6000);
+    private volatile long openedMillis;
 
     /** A delivery; {@code sentNanos} is when the event was published (same JVM). */
     public void delivered(boolean countedPurpose, long sentNanos) {
@@ -19,6 +26,12 @@ public final class Meter {
             long micros = (System.nanoTime() - sentNanos) / 1000;
             if (micros >= 0) {
                 latency.recordValue(Math.min(micros, 60_000_000));
+                if (SLOW > 0) {
+                    int slice = (int) ((System.currentTimeMillis() - openedMillis) / 100);
+                    if (slice >= 0 && slice < slowest.length()) {
+                        slowest.accumulateAndGet(slice, micros, Math::max);
+                    }
+                }
             }
         }
     }
@@ -26,11 +39,25 @@ public final class Meter {
     public void open() {
         counted.reset();
         latency.reset();
+        openedMillis = System.currentTimeMillis();
+        for (int i = 0; i < slowest.length(); i++) {
+            slowest.set(i, 0);
+        }
         open = true;
     }
 
     public long close() {
         open = false;
+        if (SLOW > 0) {
+            StringBuilder slow = new StringBuilder();
+            for (int i = 0; i < slowest.length(); i++) {
+                if (slowest.get(i) > SLOW) {
+                    slow.append(String.format(" %s:%.1f", java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(openedMillis + i * 100L),
+                            java.time.ZoneOffset.UTC), slowest.get(i) / 1000.0));
+                }
+            }
+            System.out.println("    slow 100 ms slices (start, slowest ms):" + slow);
+        }
         return counted.sum();
     }
 
