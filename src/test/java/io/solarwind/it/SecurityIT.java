@@ -73,6 +73,18 @@ class SecurityIT {
     }
 
     @Test
+    void authenticatedCallsGetNoSingleSignOnCookie() {
+        // the API is stateless: a cookie would be an ambient credential, and creating one cost every publish
+        String topic = uniqueTopic("it.security");
+        register(topic, "worker", "direct");
+        HttpResponse<String> read = as("viewer", "viewer-dev-only", "GET", API + "/topics", null);
+        assertEquals(200, read.statusCode(), read.body());
+        assertTrue(read.headers().allValues("Set-Cookie").isEmpty(), "GET set " + read.headers().allValues("Set-Cookie"));
+        HttpResponse<String> publish = as("publisher", "publisher-dev-only", "POST", eventsUrl(topic), "{}");
+        assertTrue(publish.headers().allValues("Set-Cookie").isEmpty(), "publish set " + publish.headers().allValues("Set-Cookie"));
+    }
+
+    @Test
     void eachRoleMayDoItsPartOnly() {
         String topic = uniqueTopic("it.security");
         register(topic, "worker", "direct");
