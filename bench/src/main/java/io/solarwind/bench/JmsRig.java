@@ -61,6 +61,8 @@ public final class JmsRig implements Rig {
     static final int PARALLEL = 8;
 
     private final boolean solarWind;
+    private boolean forward;
+    private ActiveMQConnectionFactory forwardFactory;
     private final String broker;
     private final String http;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -91,6 +93,18 @@ public final class JmsRig implements Rig {
 
     public static JmsRig rawArtemis(String broker) {
         return new JmsRig(false, broker, null);
+    }
+
+    /** Raw Artemis with a transacted forwarder between two queues (see {@link Bench#FORWARDER}). */
+    public static JmsRig forwarder(String broker) {
+        JmsRig rig = new JmsRig(false, broker, null);
+        rig.forward = true;
+        return rig;
+    }
+
+    /** Whether the forwarder can run the scenario: one topic, one direct purpose, published over JMS. */
+    static boolean forwards(Scenario scenario) {
+        return scenario.purposes().size() == 1 && !scenario.counted().fanout() && scenario.topics() == 1 && !scenario.overHttp();
     }
 
     /**
@@ -168,6 +182,13 @@ public final class JmsRig implements Rig {
                         }
                         String name = destination(topic, group);
                         consumer = s.createConsumer(group.fanout() ? s.createTopic(name) : s.createQueue(name));
+                    } else if (oneQueue && forward) {
+                        consumer = s.createConsumer(s.createQueue(topic + ".out"));
+                        if (i == 0) {
+                            queues.add(topic);
+                            queues.add(topic + ".out");
+                            forward(topic, topic + ".out");
+                        }
                     } else if (oneQueue) {
                         consumer = s.createConsumer(s.createQueue(topic));
                         queues.add(topic);
@@ -371,6 +392,51 @@ public final class JmsRig implements Rig {
         return c;
     }
 
+    /**
+     * The naive dispatcher: its own connection with the dispatcher's client settings (no wait for
+     * each send, no producer credits, a 32 MiB consumer window), one transacted session, up to
+     * 1,000 events per commit, taking what the window holds without waiting.
+     */
+    private void forward(String from, String to) throws Exception {
+        ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(broker);
+        forwardFactory = f;
+        f.setBlockOnDurableSend(false);
+        f.setProducerWindowSize(-1);
+        f.setConsumerWindowSize(32 * 1024 * 1024);
+        Connection c = f.createConnection(USER, PASSWORD);
+        synchronized (connections) {
+            connections.add(c);
+        }
+        Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer in = s.createConsumer(s.createQueue(from));
+        MessageProducer out = s.createProducer(s.createQueue(to));
+        out.setDeliveryMode(DeliveryMode.PERSISTENT);
+        c.start();
+        Thread t = new Thread(() -> {
+            try {
+                while (running) {
+                    Message m = in.receive(100);
+                    if (m == null) {
+                        continue;
+                    }
+                    int batch = 0;
+                    do {
+                        out.send(m);
+                        batch++;
+                    } while (batch < 1000 && (m = in.receiveNoWait()) != null);
+                    s.commit();
+                }
+            } catch (Exception e) {
+                if (running) {
+                    e.printStackTrace();
+                }
+            }
+        }, "forwarder");
+        t.setDaemon(true);
+        t.start();
+        consumers.add(t);
+    }
+
     private void consume(Session session, MessageConsumer consumer, boolean counted, Meter meter) {
         Thread t = new Thread(() -> {
             int uncommitted = 0;
@@ -544,6 +610,9 @@ public final class JmsRig implements Rig {
         }
         if (factory != null) {
             factory.close();
+        }
+        if (forwardFactory != null) {
+            forwardFactory.close();
         }
     }
 
