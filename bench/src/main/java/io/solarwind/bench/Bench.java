@@ -318,8 +318,10 @@ public final class Bench {
     /**
      * Before the first round: each system runs scenario 1 at full speed, unmeasured, for
      * {@code --jit-warmup} seconds, so that no first round measures a JVM still compiling its
-     * hot paths (Solar Wind's server, broker and dispatcher in one JVM, needed about two rounds
-     * of 11 s to reach its steady state, and paced runs of scenario 6 alone started cold).
+     * hot paths or a broker still creating its first journal files (an emptied journal has two;
+     * until reclaimed files can be recycled every rollover creates and fills one). Solar Wind's
+     * server needed about two rounds of 11 s to reach its steady state, and paced runs of
+     * scenario 6 alone started cold.
      */
     private void warmUp(int jitSeconds) throws Exception {
         if (jitSeconds <= 0) {

@@ -412,59 +412,61 @@ public final class JmsRig implements Rig {
         MessageProducer out = s.createProducer(s.createQueue(to));
         out.setDeliveryMode(DeliveryMode.PERSISTENT);
         c.start();
+        background("forwarder", () -> {
+            while (running) {
+                Message m = in.receive(100);
+                if (m == null) {
+                    continue;
+                }
+                int batch = 0;
+                do {
+                    out.send(m);
+                    batch++;
+                } while (batch < 1000 && (m = in.receiveNoWait()) != null);
+                s.commit();
+            }
+        });
+    }
+
+    interface Loop {
+        void run() throws Exception;
+    }
+
+    /** Runs the loop on a daemon thread that close() waits for; a failure while running is printed. */
+    private void background(String name, Loop loop) {
         Thread t = new Thread(() -> {
             try {
-                while (running) {
-                    Message m = in.receive(100);
-                    if (m == null) {
-                        continue;
-                    }
-                    int batch = 0;
-                    do {
-                        out.send(m);
-                        batch++;
-                    } while (batch < 1000 && (m = in.receiveNoWait()) != null);
-                    s.commit();
-                }
+                loop.run();
             } catch (Exception e) {
                 if (running) {
                     e.printStackTrace();
                 }
             }
-        }, "forwarder");
+        }, name);
         t.setDaemon(true);
         t.start();
         consumers.add(t);
     }
 
     private void consume(Session session, MessageConsumer consumer, boolean counted, Meter meter) {
-        Thread t = new Thread(() -> {
+        background("consumer", () -> {
             int uncommitted = 0;
-            try {
-                while (running) {
-                    Message m = consumer.receive(100);
-                    if (m == null) {
-                        if (uncommitted > 0) {
-                            session.commit();
-                            uncommitted = 0;
-                        }
-                        continue;
-                    }
-                    meter.delivered(counted, sentNanos(m));
-                    if (++uncommitted >= ACK_EVERY) {
+            while (running) {
+                Message m = consumer.receive(100);
+                if (m == null) {
+                    if (uncommitted > 0) {
                         session.commit();
                         uncommitted = 0;
                     }
+                    continue;
                 }
-            } catch (Exception e) {
-                if (running) {
-                    e.printStackTrace();
+                meter.delivered(counted, sentNanos(m));
+                if (++uncommitted >= ACK_EVERY) {
+                    session.commit();
+                    uncommitted = 0;
                 }
             }
-        }, "consumer");
-        t.setDaemon(true);
-        t.start();
-        consumers.add(t);
+        });
     }
 
     @Override
