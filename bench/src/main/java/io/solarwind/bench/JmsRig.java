@@ -59,9 +59,13 @@ public final class JmsRig implements Rig {
     static final int SHARED_CONNECTIONS = 4;
     /** Concurrent admin requests (HTTP registrations, queue declarations) while declaring or tearing down. */
     static final int PARALLEL = 8;
+    /** The forwarder's consumer window and most events per transaction: the dispatcher's defaults (solarwind.dispatch.window-bytes, .batch-size). */
+    private static final int DISPATCHER_WINDOW = 32 * 1024 * 1024;
+    private static final int DISPATCHER_BATCH = 1000;
 
     private final boolean solarWind;
-    private boolean forward;
+    /** Raw Artemis through a transacted forwarder (see {@link Bench#FORWARDER}). */
+    private final boolean forward;
     private ActiveMQConnectionFactory forwardFactory;
     private final String broker;
     private final String http;
@@ -81,25 +85,24 @@ public final class JmsRig implements Rig {
     /** A shared scenario's purposes stay registered at the end (see {@link #keepPurposes}). */
     private boolean keep;
 
-    private JmsRig(boolean solarWind, String broker, String http) {
+    private JmsRig(boolean solarWind, boolean forward, String broker, String http) {
         this.solarWind = solarWind;
+        this.forward = forward;
         this.broker = broker;
         this.http = http;
     }
 
     public static JmsRig solarWind(String broker, String http) {
-        return new JmsRig(true, broker, http);
+        return new JmsRig(true, false, broker, http);
     }
 
     public static JmsRig rawArtemis(String broker) {
-        return new JmsRig(false, broker, null);
+        return new JmsRig(false, false, broker, null);
     }
 
     /** Raw Artemis with a transacted forwarder between two queues (see {@link Bench#FORWARDER}). */
     public static JmsRig forwarder(String broker) {
-        JmsRig rig = new JmsRig(false, broker, null);
-        rig.forward = true;
-        return rig;
+        return new JmsRig(false, true, broker, null);
     }
 
     /** Whether the forwarder can run the scenario: one topic, one direct purpose, published over JMS. */
@@ -402,7 +405,7 @@ public final class JmsRig implements Rig {
         forwardFactory = f;
         f.setBlockOnDurableSend(false);
         f.setProducerWindowSize(-1);
-        f.setConsumerWindowSize(32 * 1024 * 1024);
+        f.setConsumerWindowSize(DISPATCHER_WINDOW);
         Connection c = f.createConnection(USER, PASSWORD);
         synchronized (connections) {
             connections.add(c);
@@ -422,7 +425,7 @@ public final class JmsRig implements Rig {
                 do {
                     out.send(m);
                     batch++;
-                } while (batch < 1000 && (m = in.receiveNoWait()) != null);
+                } while (batch < DISPATCHER_BATCH && (m = in.receiveNoWait()) != null);
                 s.commit();
             }
         });
