@@ -11,10 +11,28 @@ public final class BrokerNames {
     public static final String DISPATCH_QUEUE = "solarwind.dispatch";
     /** The fully qualified name the dispatcher consumes. */
     public static final String DISPATCH_FQQN = INBOUND + "::" + DISPATCH_QUEUE;
-    /** The durable registry of purposes: a last-value queue keyed by topic and purpose. */
+    /**
+     * The durable registry of purposes: {@value #REGISTRY_SHARDS} last-value queues
+     * ({@code solarwind.registry.00} to {@code .63}, each on its own address), a registration in
+     * the one its key hashes to (see {@link #registryShard}). Artemis scans a whole last-value
+     * queue on every message added to it while no consumer is attached: one queue for all
+     * registrations made registering the n-th purpose cost O(n).
+     */
     public static final String REGISTRY = "solarwind.registry";
-    /** Last-value key property of {@link #REGISTRY}. */
+    /** How many queues the registry is spread over; fixed, since a key's queue follows from it. */
+    public static final int REGISTRY_SHARDS = 64;
+    /** Last-value key property of the registry's queues. */
     public static final String REGISTRY_KEY = "solarwind_registration";
+    /** The registry queue (and address) that holds the registration of this key. */
+    public static String registryShard(String key) {
+        return registryShard(Math.floorMod(key.hashCode(), REGISTRY_SHARDS));
+    }
+
+    /** The registry's n-th queue (and address), {@code solarwind.registry.07} for 7. */
+    public static String registryShard(int n) {
+        return String.format("%s.%02d", REGISTRY, n);
+    }
+
     /** Dead-letter address and queue. */
     public static final String DEAD_LETTER = "DLA";
     /** Expiry address and queue. */

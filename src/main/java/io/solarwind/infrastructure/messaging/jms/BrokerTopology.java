@@ -12,7 +12,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 /**
  * Creates Solar Wind's fixed destinations when they are missing, the same way on the
  * embedded and on an external broker: the inbound topic with the dispatcher's durable
- * subscription, the registry, and the dead-letter and expiry queues.
+ * subscription, the registry's queues, and the dead-letter and expiry queues.
  */
 @ApplicationScoped
 public class BrokerTopology {
@@ -30,9 +30,11 @@ public class BrokerTopology {
         broker.admin("Creating Solar Wind's destinations", session -> {
             createIfMissing(session, QueueConfiguration.of(BrokerNames.DISPATCH_QUEUE)
                     .setAddress(BrokerNames.INBOUND).setRoutingType(RoutingType.MULTICAST));
-            createIfMissing(session, QueueConfiguration.of(BrokerNames.REGISTRY)
-                    .setAddress(BrokerNames.REGISTRY).setRoutingType(RoutingType.ANYCAST)
-                    .setLastValue(true).setLastValueKey(BrokerNames.REGISTRY_KEY));
+            for (int shard = 0; shard < BrokerNames.REGISTRY_SHARDS; shard++) {
+                String name = BrokerNames.registryShard(shard);
+                createIfMissing(session, QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST)
+                        .setLastValue(true).setLastValueKey(BrokerNames.REGISTRY_KEY));
+            }
             createIfMissing(session, QueueConfiguration.of(BrokerNames.DEAD_LETTER)
                     .setAddress(BrokerNames.DEAD_LETTER).setRoutingType(RoutingType.ANYCAST));
             createIfMissing(session, QueueConfiguration.of(BrokerNames.EXPIRY)
