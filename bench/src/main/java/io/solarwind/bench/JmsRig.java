@@ -161,7 +161,7 @@ public final class JmsRig implements Rig {
         } else {
             declareQueues(topics, scenario);
             for (String topic : topics) {
-                publishTo.put(topic, ActiveMQDestination.createTopic(topic));
+                publishTo.put(topic, existing(topic, false)); // declared: no look-up before the first send to each
             }
         }
     }
