@@ -22,9 +22,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -98,20 +96,9 @@ class RetentionReplayTest {
 
     private void start() throws Exception {
         File dir = data.toFile();
-        Configuration config = new ConfigurationImpl()
-                .setName("replay-test")
-                .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
-                .setJMXManagementEnabled(false)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(new File(dir, "journal").getPath())
-                .setBindingsDirectory(new File(dir, "bindings").getPath())
-                .setPagingDirectory(new File(dir, "paging").getPath())
-                .setLargeMessagesDirectory(new File(dir, "large-messages").getPath())
-                .setNodeManagerLockDirectory(dir.getPath())
+        Configuration config = TestBrokers.persistent("replay-test", dir, URL)
                 .setIDCacheSize(1000)
                 .setPersistIDCache(true)
-                .addAcceptorConfiguration("invm", URL)
                 .addAddressSetting("#", new AddressSettings()
                         .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                         .setAutoDeleteQueues(false)

@@ -66,7 +66,7 @@ public class JmsRegistrationStore implements RegistrationStore {
         Map<String, Registration> byKey = new LinkedHashMap<>();
         try (Session session = broker.connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             for (int shard = 0; shard < BrokerNames.REGISTRY_SHARDS; shard++) {
-                browse(session, BrokerNames.registryShard(shard), byKey, true);
+                browse(session, BrokerNames.registryShard(shard), byKey);
             }
             if (broker.admin("Looking for the registry of an earlier version",
                     admin -> admin.queueQuery(SimpleString.of(BrokerNames.REGISTRY)).isExists())) {
@@ -81,15 +81,15 @@ public class JmsRegistrationStore implements RegistrationStore {
 
     /**
      * Reads a registry queue into the map: a registration by key, {@code null} for a tombstone
-     * (a key that was deleted); with {@code replace} false, keys already in the map keep their record.
+     * (a key that was deleted).
      */
-    private static void browse(Session session, String queue, Map<String, Registration> byKey, boolean replace) throws JMSException {
+    private static void browse(Session session, String queue, Map<String, Registration> byKey) throws JMSException {
         try (QueueBrowser browser = session.createBrowser(destination(queue))) {
             Enumeration<?> records = browser.getEnumeration();
             while (records.hasMoreElements()) {
                 Message record = (Message) records.nextElement();
                 String key = record.getStringProperty(BrokerNames.REGISTRY_KEY);
-                if (key == null || (!replace && byKey.containsKey(key))) {
+                if (key == null) {
                     continue;
                 }
                 if (record.getBooleanProperty(DELETED)) {
@@ -117,7 +117,7 @@ public class JmsRegistrationStore implements RegistrationStore {
      */
     private void migrate(Session session, Map<String, Registration> byKey) throws JMSException {
         Map<String, Registration> earlier = new LinkedHashMap<>();
-        browse(session, BrokerNames.REGISTRY, earlier, true);
+        browse(session, BrokerNames.REGISTRY, earlier);
         int moved = 0;
         for (Map.Entry<String, Registration> e : earlier.entrySet()) {
             if (!byKey.containsKey(e.getKey()) && e.getValue() != null) {

@@ -9,6 +9,7 @@ import io.solarwind.domain.Purpose;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
+import io.solarwind.infrastructure.broker.TestBrokers;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -16,7 +17,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
@@ -30,8 +30,6 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
@@ -117,19 +115,7 @@ class JmsRegistrationStoreTest {
     }
 
     private void start() throws Exception {
-        File dir = data.toFile();
-        Configuration config = new ConfigurationImpl()
-                .setName("registry-test")
-                .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
-                .setJMXManagementEnabled(false)
-                .setJournalType(JournalType.NIO)
-                .setJournalDirectory(new File(dir, "journal").getPath())
-                .setBindingsDirectory(new File(dir, "bindings").getPath())
-                .setPagingDirectory(new File(dir, "paging").getPath())
-                .setLargeMessagesDirectory(new File(dir, "large-messages").getPath())
-                .setNodeManagerLockDirectory(dir.getPath())
-                .addAcceptorConfiguration("invm", URL);
+        Configuration config = TestBrokers.persistent("registry-test", data.toFile(), URL);
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.start();
