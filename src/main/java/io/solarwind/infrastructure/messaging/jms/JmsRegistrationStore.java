@@ -113,7 +113,9 @@ public class JmsRegistrationStore implements RegistrationStore {
     /**
      * Moves the records of the earlier single registry queue into the queues of their keys, where
      * those have no record of the key (theirs are newer), then deletes it. Run again after a crash
-     * in between, it finds the moved records in place and moves the rest.
+     * in between, it finds the moved records in place and moves the rest. Of two servers starting
+     * at once, the one that finds the queue gone fails its start, which is retried, and then
+     * finds nothing to move.
      */
     private void migrate(Session session, Map<String, Registration> byKey) throws JMSException {
         Map<String, Registration> earlier = new LinkedHashMap<>();
