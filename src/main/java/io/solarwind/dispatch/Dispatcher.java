@@ -7,6 +7,7 @@ import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
+import io.solarwind.infrastructure.messaging.jms.BrokerTopology;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 
 /**
@@ -182,7 +182,7 @@ public class Dispatcher {
      * once per version of the topic's routes (the registry replaces the list on every change).
      *
      * <p>The registry creates an address before it routes to it, so the JMS client need not ask
-     * the broker whether it exists before the first send ({@code setCreated}): that question cost
+     * the broker whether it exists before the first send ({@link BrokerTopology#existingTopic}): that question cost
      * a blocking round trip behind the batch's sends, about 20 ms per new destination with 30,000
      * purposes, paid again for each after every restart.
      */
@@ -191,11 +191,8 @@ public class Dispatcher {
         if (targets != null && targets.routes == routes) {
             return targets;
         }
-        Destination[] destinations = routes.stream().map(Registration::address).distinct().map(address -> {
-            ActiveMQDestination d = ActiveMQDestination.createTopic(address);
-            d.setCreated(true);
-            return d;
-        }).toArray(Destination[]::new);
+        Destination[] destinations = routes.stream().map(Registration::address).distinct()
+                .map(BrokerTopology::existingTopic).toArray(Destination[]::new);
         targets = new Targets(routes, destinations);
         targetsByTopic.put(topic, targets);
         return targets;

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 
 /**
  * Registrations as messages in durable last-value queues on the broker, keyed by topic and
@@ -84,7 +83,7 @@ public class JmsRegistrationStore implements RegistrationStore {
      * (a key that was deleted).
      */
     private static void browse(Session session, String queue, Map<String, Registration> byKey) throws JMSException {
-        try (QueueBrowser browser = session.createBrowser(destination(queue))) {
+        try (QueueBrowser browser = session.createBrowser(BrokerTopology.existingQueue(queue))) {
             Enumeration<?> records = browser.getEnumeration();
             while (records.hasMoreElements()) {
                 Message record = (Message) records.nextElement();
@@ -149,16 +148,6 @@ public class JmsRegistrationStore implements RegistrationStore {
                 record.getDoubleProperty(MULTIPLIER), record.getLongProperty(MAX_DELAY));
     }
 
-    /**
-     * A registry queue as a JMS destination the client need not look up: {@link BrokerTopology}
-     * created it at start (the look-up asks the broker about every binding it has, O(purposes)).
-     */
-    private static ActiveMQQueue destination(String queue) {
-        ActiveMQQueue d = new ActiveMQQueue(queue);
-        d.setCreated(true);
-        return d;
-    }
-
     @Override
     public void save(Registration registration) {
         write(registration, false);
@@ -171,7 +160,7 @@ public class JmsRegistrationStore implements RegistrationStore {
 
     private synchronized void write(Registration r, boolean deleted) {
         try (Session session = broker.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageProducer producer = session.createProducer(destination(BrokerNames.registryShard(r.key())))) {
+             MessageProducer producer = session.createProducer(BrokerTopology.existingQueue(BrokerNames.registryShard(r.key())))) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             Message record = session.createMessage();
             record.setStringProperty(BrokerNames.REGISTRY_KEY, r.key());
