@@ -51,6 +51,7 @@ public class SolarWind {
         if (embeddedBroker.enabled()) {
             embeddedBroker.start();
         }
+        broker.onFailover(dispatcher::resyncRegistry);
         starter = threads.newThread(this::connectAndDispatch);
         starter.setName("solarwind-start");
         starter.start();

@@ -19,8 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Topic to purposes, each with its exchange. Changes go to the broker first (the
- * destination, then the durable registration record) and only then into the
- * in-memory index that the dispatcher reads: one hash lookup per event.
+ * destination, then the versioned registration record, which the store also announces to the
+ * other servers and puts into the dispatch stream) and only then into the in-memory index that
+ * the dispatcher reads: one hash lookup per event.
+ *
+ * <p>Every server keeps the same index: it applies each change, whoever made it, once its
+ * version is above the one it knows for the key ({@link #apply}). Changes reach it from its
+ * own writes, from the store's broadcast (within milliseconds; the API's view), and, on the
+ * server whose dispatcher is active, from the dispatch stream, in order with the events, which
+ * is what makes a change hold for every event published after the call that made it returned.
  */
 @ApplicationScoped
 public class PurposeRegistry {
@@ -28,7 +35,17 @@ public class PurposeRegistry {
     public record Outcome(Registration registration, boolean created) {
     }
 
+    /** How often a registration is tried again when another server changed its key at the same moment. */
+    static final int CONCURRENT_ATTEMPTS = 3;
+    /** A policy for naming a destination to remove: names depend on topic, purpose and exchange only. */
+    private static final Redelivery ANY_POLICY = new Redelivery(1, 0, 1.0, 0);
+
     private final Map<String, List<Registration>> byTopic = new ConcurrentHashMap<>();
+    /** The newest version applied per key, deletions included. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    /** Held while a change is applied to the index; never while calling the broker. */
+    private final Object index = new Object();
+    /** Held by writes through this server, one at a time. */
     private final Object writes = new Object();
     private volatile boolean loaded;
 
@@ -50,15 +67,47 @@ public class PurposeRegistry {
         destinations.useDefaultRedelivery(defaultRedelivery());
     }
 
-    /** Reads the stored registrations into the index; called once at start, before dispatch begins. */
+    /**
+     * Listens to the changes made through other servers, then reads the stored registrations into
+     * the index; called at start (and after each reconnection), before dispatch begins. Listening
+     * first means nothing written in between is missed; the versions sort out the overlap.
+     */
     public void load() {
-        synchronized (writes) {
-            byTopic.clear();
-            for (Registration r : store.loadAll()) {
-                index(r);
-            }
-            loaded = true;
+        store.listen(this::apply);
+        refresh();
+        loaded = true;
+    }
+
+    /** Reads the stored registrations again and applies what is newer than the index (after a failover, before dispatching). */
+    public void refresh() {
+        for (RegistryChange change : store.loadAll()) {
+            apply(change);
         }
+    }
+
+    /**
+     * Applies a change made through any server, if it is newer than what the index has for its key;
+     * returns whether it was.
+     */
+    public boolean apply(RegistryChange change) {
+        synchronized (index) {
+            Long known = versions.get(change.key());
+            if (known != null && change.version() <= known) {
+                return false;
+            }
+            versions.put(change.key(), change.version());
+            if (change.isDeletion()) {
+                unindex(change.topic().name(), change.purpose());
+            } else {
+                index(change.registration());
+            }
+            return true;
+        }
+    }
+
+    /** The newest version of a key this server knows; 0 when it knows none. */
+    public long versionOf(Topic topic, Purpose purpose) {
+        return versions.getOrDefault(RegistryChange.keyOf(topic, purpose), 0L);
     }
 
     /** Whether the stored registrations have been read; until then the registry answers nothing. */
@@ -82,51 +131,83 @@ public class PurposeRegistry {
      * topic has other direct purposes. Their numbers of attempts may differ: the broker allows the
      * largest, and the handler API dead-letters on each purpose's own last attempt.
      *
+     * <p>When another server changes the same key at the same moment, the one whose record the
+     * broker took first wins; this one reads the key again and decides anew (a few times at most).
+     *
      * @param redelivery the policy asked for, or null for the current one (or the default)
      * @throws PurposeConflictException when the purpose exists on the topic with the other exchange
      * @throws RedeliveryConflictException when the topic's other direct purposes have other delays
+     * @throws RegistryConflictException when other servers changed the key during every attempt
      */
     public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery) {
         requireLoaded();
         synchronized (writes) {
-            Optional<Registration> existing = find(topic, purpose);
-            if (existing.isPresent()) {
-                Registration current = existing.get();
-                if (current.exchange() != exchange) {
-                    throw new PurposeConflictException(current, exchange);
-                }
-                if (redelivery == null || redelivery.equals(current.redelivery())) {
-                    // the broker side again (idempotent): heals a destination whose settings were lost
-                    // or predate this version, as each handler deployment registers its purposes
-                    destinations.create(current, addressPolicy(current));
-                    return new Outcome(current, false);
-                }
-                requireTopicDelays(topic, purpose, exchange, redelivery);
-                Registration changed = current.withRedelivery(redelivery);
-                destinations.create(changed, addressPolicy(changed));
-                store.save(changed);
-                index(changed);
-                return new Outcome(changed, false);
-            }
-            Optional<Registration> sibling = directSiblings(topic, purpose, exchange).stream().findFirst();
-            Redelivery policy = redelivery != null ? redelivery
-                    : sibling.map(Registration::redelivery).orElseGet(PurposeRegistry::defaultRedelivery);
-            requireTopicDelays(topic, purpose, exchange, policy);
-            Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now());
-            destinations.create(registration, addressPolicy(registration));
-            try {
-                store.save(registration);
-            } catch (RuntimeException e) {
-                // a direct purpose's queue on the topic's address would otherwise go on taking events
+            ConcurrentRegistryChangeException last = null;
+            for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
                 try {
-                    destinations.remove(registration);
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
+                    return registerOnce(topic, purpose, exchange, redelivery);
+                } catch (ConcurrentRegistryChangeException e) {
+                    last = e;
+                    refresh();
+                    // a destination made for this attempt that the winner does not use would take events for no one
+                    Optional<Registration> winner = find(topic, purpose);
+                    if (winner.isEmpty() || winner.get().exchange() != exchange) {
+                        removeQuietly(new Registration(topic, purpose, exchange, ANY_POLICY, Instant.now()), e);
+                    }
                 }
-                throw e;
             }
-            index(registration);
-            return new Outcome(registration, true);
+            throw new RegistryConflictException(RegistryChange.keyOf(topic, purpose), CONCURRENT_ATTEMPTS, last);
+        }
+    }
+
+    private Outcome registerOnce(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery) {
+        Optional<Registration> existing = find(topic, purpose);
+        if (existing.isPresent()) {
+            Registration current = existing.get();
+            if (current.exchange() != exchange) {
+                throw new PurposeConflictException(current, exchange);
+            }
+            if (redelivery == null || redelivery.equals(current.redelivery())) {
+                // the broker side again (idempotent): heals a destination whose settings were lost
+                // or predate this version, as each handler deployment registers its purposes
+                destinations.create(current, addressPolicy(current));
+                return new Outcome(current, false);
+            }
+            requireTopicDelays(topic, purpose, exchange, redelivery);
+            Registration changed = current.withRedelivery(redelivery);
+            destinations.create(changed, addressPolicy(changed));
+            write(RegistryChange.saved(changed, versionOf(topic, purpose) + 1));
+            return new Outcome(changed, false);
+        }
+        Optional<Registration> sibling = directSiblings(topic, purpose, exchange).stream().findFirst();
+        Redelivery policy = redelivery != null ? redelivery
+                : sibling.map(Registration::redelivery).orElseGet(PurposeRegistry::defaultRedelivery);
+        requireTopicDelays(topic, purpose, exchange, policy);
+        Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now());
+        destinations.create(registration, addressPolicy(registration));
+        try {
+            write(RegistryChange.saved(registration, versionOf(topic, purpose) + 1));
+        } catch (ConcurrentRegistryChangeException e) {
+            throw e; // register() decides about the destination once it knows the winner
+        } catch (RuntimeException e) {
+            // a direct purpose's queue on the topic's address would otherwise go on taking events
+            removeQuietly(registration, e);
+            throw e;
+        }
+        return new Outcome(registration, true);
+    }
+
+    /** Stores a change (and so announces it), then applies it here. */
+    private void write(RegistryChange change) {
+        store.write(change);
+        apply(change);
+    }
+
+    private void removeQuietly(Registration registration, RuntimeException cause) {
+        try {
+            destinations.remove(registration);
+        } catch (RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
         }
     }
 
@@ -178,19 +259,28 @@ public class PurposeRegistry {
     public boolean unregister(Topic topic, Purpose purpose) {
         requireLoaded();
         synchronized (writes) {
-            Optional<Registration> existing = find(topic, purpose);
-            if (existing.isEmpty()) {
-                return false;
+            ConcurrentRegistryChangeException last = null;
+            for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
+                Optional<Registration> existing = find(topic, purpose);
+                if (existing.isEmpty()) {
+                    return false;
+                }
+                destinations.remove(existing.get());
+                try {
+                    write(RegistryChange.deleted(topic, purpose, versionOf(topic, purpose) + 1));
+                } catch (ConcurrentRegistryChangeException e) {
+                    last = e;
+                    refresh();
+                    continue;
+                }
+                // the topic's address allows as many attempts as its remaining direct purposes need
+                List<Registration> siblings = directSiblings(topic, purpose, existing.get().exchange());
+                if (!siblings.isEmpty()) {
+                    destinations.useAddressPolicy(siblings.get(0), addressPolicy(siblings.get(0)));
+                }
+                return true;
             }
-            destinations.remove(existing.get());
-            store.delete(existing.get());
-            unindex(existing.get());
-            // the topic's address allows as many attempts as its remaining direct purposes need
-            List<Registration> siblings = directSiblings(topic, purpose, existing.get().exchange());
-            if (!siblings.isEmpty()) {
-                destinations.useAddressPolicy(siblings.get(0), addressPolicy(siblings.get(0)));
-            }
-            return true;
+            throw new RegistryConflictException(RegistryChange.keyOf(topic, purpose), CONCURRENT_ATTEMPTS, last);
         }
     }
 
@@ -247,10 +337,10 @@ public class PurposeRegistry {
         });
     }
 
-    private void unindex(Registration r) {
-        byTopic.computeIfPresent(r.topic().name(), (t, old) -> {
+    private void unindex(String topic, Purpose purpose) {
+        byTopic.computeIfPresent(topic, (t, old) -> {
             List<Registration> next = new ArrayList<>(old);
-            next.removeIf(x -> x.purpose().equals(r.purpose()));
+            next.removeIf(x -> x.purpose().equals(purpose));
             return next.isEmpty() ? null : List.copyOf(next);
         });
     }

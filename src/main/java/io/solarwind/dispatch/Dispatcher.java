@@ -8,6 +8,7 @@ import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
 import io.solarwind.infrastructure.messaging.jms.BrokerTopology;
+import io.solarwind.infrastructure.messaging.jms.RegistryRecords;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 
@@ -33,6 +36,15 @@ import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
  * inbound topic and, for each event, sends one copy to the address of the event's topic,
  * where the queues of its direct purposes are bound (the broker stores the copy once for all of
  * them), and one to each fanout purpose's JMS topic.
+ *
+ * <p><b>One active dispatcher among many servers.</b> The dispatcher's subscription takes one
+ * consumer at a time ({@code max-consumers=1}): on every Solar Wind server sharing the broker the
+ * dispatcher tries to consume it; the broker lets one in, and the others stand by, trying again
+ * every {@code solarwind.dispatch.standby-retry-millis}. When the active server goes (stopped,
+ * killed, cut off), the broker closes its consumer, puts back in order what its open transaction
+ * had taken, and the next standby to try takes over. A dispatcher that takes over first reads
+ * the registry again, then applies the registry changes it meets in the stream (control records,
+ * in order with the events) when they are newer than what it has.
  *
  * <p>Consuming events and sending their copies happen in one local transaction per
  * batch: a crash before the commit rolls back both, the events come back and are
@@ -44,6 +56,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 @ApplicationScoped
 public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final SimpleString DUPLICATE_ID = SimpleString.of(BrokerNames.DUPLICATE_ID_PROPERTY);
 
     @Resource
@@ -59,6 +72,9 @@ public class Dispatcher {
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile boolean running;
     private volatile boolean consuming;
+    private volatile boolean standingBy;
+    private volatile boolean resync;
+    private final AtomicLong takeovers = new AtomicLong();
     private Thread worker;
 
     public synchronized void start() {
@@ -88,6 +104,26 @@ public class Dispatcher {
         return running && consuming;
     }
 
+    /** Whether another server's dispatcher is active and this one waits to take over. */
+    public boolean isStandingBy() {
+        return running && standingBy;
+    }
+
+    /** "active", "standby" or "stopped" (not connected, or not started yet). */
+    public String role() {
+        return isConsuming() ? "active" : isStandingBy() ? "standby" : "stopped";
+    }
+
+    /** How often this server's dispatcher became the active one. */
+    public long takeoverCount() {
+        return takeovers.get();
+    }
+
+    /** Asks the dispatcher to read the registry again before its next batch (the broker failed over). */
+    public void resyncRegistry() {
+        resync = true;
+    }
+
     /** Whether the dispatcher should be running and its thread is alive. */
     public boolean isAlive() {
         Thread w = worker;
@@ -105,16 +141,29 @@ public class Dispatcher {
     private void run() {
         int batchSize = Math.max(1, Setting.DISPATCH_BATCH.getInt());
         long poll = Math.max(10, Setting.DISPATCH_POLL_MILLIS.getInt());
+        long standbyRetry = Math.max(10, Setting.DISPATCH_STANDBY_RETRY_MILLIS.getLong());
         long backoff = 100;
         while (running) {
             try (Session session = broker.transactedConnection().createSession(true, Session.SESSION_TRANSACTED);
-                 MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerNames.DISPATCH_FQQN));
+                 MessageConsumer consumer = takeOver(session, standbyRetry);
                  MessageProducer producer = session.createProducer(null)) {
+                if (consumer == null) {
+                    continue; // stopping
+                }
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 Destination deadLetter = session.createQueue(BrokerNames.DEAD_LETTER);
+                // what other servers changed while this one stood by, or before a failover, is in the registry's queues
+                registry.refresh();
+                resync = false;
+                takeovers.incrementAndGet();
                 consuming = true;
                 backoff = 100;
+                LOG.info("This server's dispatcher is the active one");
                 while (running) {
+                    if (resync) {
+                        resync = false;
+                        registry.refresh();
+                    }
                     Message event = consumer.receive(poll);
                     if (event == null) {
                         continue;
@@ -137,10 +186,11 @@ public class Dispatcher {
                 }
             } catch (JMSException | RuntimeException e) {
                 consuming = false;
+                standingBy = false;
                 if (running) {
-                    LOG.warning("The dispatcher lost its session (" + e + "); retrying in " + backoff + " ms");
+                    LOG.log(Level.WARNING, "The dispatcher lost its session; retrying in " + backoff + " ms", e);
                     sleep(backoff);
-                    backoff = Math.min(backoff * 2, 10_000);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                 }
             } finally {
                 consuming = false;
@@ -148,8 +198,58 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * The consumer of the dispatcher's subscription, once the broker lets this server have it:
+     * while another server's dispatcher holds it, this one stands by and asks again every
+     * {@code standbyRetry} ms. Null when the dispatcher stops meanwhile.
+     */
+    private MessageConsumer takeOver(Session session, long standbyRetry) throws JMSException {
+        Destination dispatch = session.createQueue(BrokerNames.DISPATCH_FQQN);
+        while (running) {
+            try {
+                MessageConsumer consumer = session.createConsumer(dispatch);
+                standingBy = false;
+                return consumer;
+            } catch (JMSException e) {
+                if (!heldByAnother(e)) {
+                    throw e;
+                }
+                if (!standingBy) {
+                    standingBy = true;
+                    LOG.info("Another server's dispatcher is active; this one stands by");
+                }
+                if (resync) {
+                    // after a failover this server's subscription to registry changes was made anew: catch up
+                    resync = false;
+                    registry.refresh();
+                }
+                sleep(standbyRetry);
+            }
+        }
+        return null;
+    }
+
+    /** Whether the broker refused the consumer because the subscription has its one consumer already. */
+    static boolean heldByAnother(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQException amq && amq.getType() == ActiveMQExceptionType.MAX_CONSUMER_LIMIT_EXCEEDED) {
+                return true;
+            }
+            if (t instanceof JMSException jms && jms.getLinkedException() != null && jms.getLinkedException() != t
+                    && heldByAnother(jms.getLinkedException())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sends one event's copies; called inside the batch's transaction. */
     private void dispatch(Message event, MessageProducer producer, Destination deadLetter) throws JMSException {
+        if (RegistryRecords.isControl(event)) {
+            // a registry change made through any server, in order with the events; stale ones change nothing
+            registry.apply(RegistryRecords.fromMessage(event));
+            return;
+        }
         String topic = event.getStringProperty(CloudEventProperties.TYPE);
         List<Registration> routes = topic == null ? List.of() : registry.routes(topic);
         if (routes.isEmpty()) {

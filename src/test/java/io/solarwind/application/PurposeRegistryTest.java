@@ -14,13 +14,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PurposeRegistryTest {
     /** The store and destinations as plain maps: what matters here is the registry's own logic. */
     static final class Broker implements RegistrationStore, PurposeDestinations {
-        final Map<String, Registration> records = new LinkedHashMap<>();
+        /** The newest change per key, as the registry's queues keep it (deletions included). */
+        final Map<String, RegistryChange> records = new LinkedHashMap<>();
+        /** Every server listening, as the change broadcast reaches them. */
+        final List<Consumer<RegistryChange>> listeners = new ArrayList<>();
+        /** Runs once before the next write reaches the store: another server's write at the same moment. */
+        Runnable beforeNextWrite;
         final List<String> destinations = new ArrayList<>();
         /** What the broker saw, in order: "create x", "remove x", "save k", "delete k". */
         final List<String> calls = new ArrayList<>();
@@ -28,23 +34,43 @@ class PurposeRegistryTest {
         final Map<String, Redelivery> addressPolicies = new LinkedHashMap<>();
 
         @Override
-        public List<Registration> loadAll() {
+        public List<RegistryChange> loadAll() {
             return new ArrayList<>(records.values());
         }
 
-        @Override
-        public void save(Registration r) {
-            if (failSaves) {
-                throw new IllegalStateException("store down");
-            }
-            calls.add("save " + r.key());
-            records.put(r.key(), r);
+        /** The live registrations by key. */
+        Map<String, Registration> live() {
+            Map<String, Registration> live = new LinkedHashMap<>();
+            records.forEach((k, c) -> {
+                if (!c.isDeletion()) {
+                    live.put(k, c.registration());
+                }
+            });
+            return live;
         }
 
         @Override
-        public void delete(Registration r) {
-            calls.add("delete " + r.key());
-            records.remove(r.key());
+        public void write(RegistryChange change) {
+            if (beforeNextWrite != null) {
+                Runnable other = beforeNextWrite;
+                beforeNextWrite = null;
+                other.run();
+            }
+            if (failSaves) {
+                throw new IllegalStateException("store down");
+            }
+            RegistryChange current = records.get(change.key());
+            if (current != null && current.version() >= change.version()) {
+                throw new ConcurrentRegistryChangeException(change.key(), change.version());
+            }
+            calls.add((change.isDeletion() ? "delete " : "save ") + change.key());
+            records.put(change.key(), change);
+            listeners.forEach(l -> l.accept(change));
+        }
+
+        @Override
+        public void listen(Consumer<RegistryChange> listener) {
+            listeners.add(listener);
         }
 
         @Override
@@ -101,7 +127,7 @@ class PurposeRegistryTest {
         PurposeRegistry.Outcome outcome = registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY);
         assertTrue(outcome.created());
         assertEquals(List.of("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode"), broker.destinations);
-        assertEquals(1, broker.records.size());
+        assertEquals(1, broker.live().size());
         assertEquals(List.of(outcome.registration()), registry.routes("video.uploaded"));
     }
 
@@ -137,7 +163,8 @@ class PurposeRegistryTest {
         assertTrue(registry.unregister(video, Purpose.of("encode")));
         assertFalse(registry.unregister(video, Purpose.of("encode")));
         assertEquals(List.of(), registry.routes("video.uploaded"));
-        assertTrue(broker.records.isEmpty() && broker.destinations.isEmpty());
+        assertTrue(broker.live().isEmpty() && broker.destinations.isEmpty());
+        assertTrue(broker.records.get(RegistryChange.keyOf(video, Purpose.of("encode"))).isDeletion(), "a tombstone keeps the version");
         assertTrue(registry.all().isEmpty());
     }
 
@@ -160,7 +187,7 @@ class PurposeRegistryTest {
         assertFalse(changed.created());
         assertEquals(patient, changed.registration().redelivery());
         assertEquals(first.registeredAt(), changed.registration().registeredAt());
-        assertEquals(patient, broker.records.get(first.key()).redelivery(), "stored");
+        assertEquals(patient, broker.live().get(first.key()).redelivery(), "stored");
         assertEquals(patient, registry.find(video, Purpose.of("encode")).orElseThrow().redelivery(), "indexed");
         PurposeRegistry.Outcome unchanged = registry.register(video, Purpose.of("encode"), Exchange.DIRECT, null);
         assertEquals(patient, unchanged.registration().redelivery(), "no policy given keeps the one it has");
@@ -212,5 +239,62 @@ class PurposeRegistryTest {
         broker.calls.clear();
         registry.unregister(video, Purpose.of("encode"));
         assertEquals(List.of("remove " + r.destination(), "delete " + r.key()), broker.calls);
+    }
+
+    @Test
+    void everyWriteMakesTheKeysNextVersion() {
+        registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY);
+        assertEquals(1, registry.versionOf(video, Purpose.of("encode")));
+        registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY.withMaxAttempts(9));
+        registry.unregister(video, Purpose.of("encode"));
+        assertEquals(3, broker.records.get(RegistryChange.keyOf(video, Purpose.of("encode"))).version());
+        registry.register(video, Purpose.of("encode"), Exchange.FANOUT, POLICY);
+        assertEquals(4, registry.versionOf(video, Purpose.of("encode")), "a tombstone's version is not reused");
+    }
+
+    @Test
+    void aChangeAppliesOnlyWhenNewerThanWhatTheServerKnows() {
+        Registration direct = new Registration(video, Purpose.of("encode"), Exchange.DIRECT, POLICY, java.time.Instant.now());
+        assertTrue(registry.apply(RegistryChange.saved(direct, 2)));
+        assertFalse(registry.apply(RegistryChange.saved(direct.withRedelivery(POLICY.withMaxAttempts(1)), 1)), "stale: ignored");
+        assertFalse(registry.apply(RegistryChange.deleted(video, Purpose.of("encode"), 2)), "the same version again: ignored");
+        assertEquals(POLICY, registry.find(video, Purpose.of("encode")).orElseThrow().redelivery());
+        assertTrue(registry.apply(RegistryChange.deleted(video, Purpose.of("encode"), 3)));
+        assertTrue(registry.routes("video.uploaded").isEmpty());
+        assertFalse(registry.apply(RegistryChange.saved(direct, 2)), "a late record of a deleted key does not bring it back");
+        assertTrue(registry.routes("video.uploaded").isEmpty());
+    }
+
+    @Test
+    void aServerSharingTheStoreSeesEveryChangeAtOnce() {
+        PurposeRegistry other = new PurposeRegistry(broker, broker);
+        other.load();
+        registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY);
+        assertEquals(1, other.routes("video.uploaded").size(), "registered through this server, known to the other");
+        assertTrue(other.unregister(video, Purpose.of("encode")));
+        assertTrue(registry.routes("video.uploaded").isEmpty(), "deleted through the other, gone here");
+        assertThrows(PurposeConflictException.class, () -> {
+            other.register(video, Purpose.of("audit"), Exchange.FANOUT, POLICY);
+            registry.register(video, Purpose.of("audit"), Exchange.DIRECT, POLICY);
+        }, "a conflict is seen across servers");
+    }
+
+    @Test
+    void ofTwoServersRegisteringAtOnceTheFirstWinsAndTheOtherDecidesAgain() {
+        PurposeRegistry other = new PurposeRegistry(broker, broker);
+        other.load();
+        // the other server registers the purpose as fanout just before this server's write reaches the store
+        broker.beforeNextWrite = () -> other.register(video, Purpose.of("encode"), Exchange.FANOUT, POLICY);
+        PurposeConflictException e = assertThrows(PurposeConflictException.class,
+                () -> registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY));
+        assertEquals(Exchange.FANOUT, e.existing().exchange());
+        assertEquals(List.of("solarwind.fanout.video.uploaded.encode"), broker.destinations,
+                "the loser's queue, which would take the topic's events, is gone");
+
+        broker.beforeNextWrite = () -> other.register(video, Purpose.of("thumbnail"), Exchange.DIRECT, POLICY);
+        PurposeRegistry.Outcome same = registry.register(video, Purpose.of("thumbnail"), Exchange.DIRECT, POLICY);
+        assertFalse(same.created(), "the other server created it first: it exists");
+        assertTrue(broker.destinations.contains(same.registration().destination()), "and its queue stays");
+        assertEquals(1, broker.records.get(same.registration().key()).version());
     }
 }

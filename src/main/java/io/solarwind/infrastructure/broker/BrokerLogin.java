@@ -20,7 +20,7 @@ import org.apache.activemq.artemis.spi.core.security.jaas.PropertiesLoginModule;
 
 /**
  * How the embedded broker authenticates, with Artemis's own JAAS login modules: first the
- * server's internal user (in memory, a password made up at each start, role
+ * server's internal user (in memory, a password made up at each start, or in an HA pair the pair's cluster password, which both halves know, role
  * {@value BrokerRoles#SERVER}), then Artemis's {@code PropertiesLoginModule} over the users and
  * roles files (the format of a standalone broker's {@code artemis-users.properties} and
  * {@code artemis-roles.properties}, re-read when they change).
@@ -32,13 +32,14 @@ final class BrokerLogin extends SecurityConfiguration {
     private final File usersFile;
     private final File rolesFile;
 
-    BrokerLogin(File usersFile, File rolesFile) {
+    /** {@code internalPassword}: the server's own password, or null to make one up. */
+    BrokerLogin(File usersFile, File rolesFile, String internalPassword) {
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
-        this.internalPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        this.internalPassword = internalPassword != null ? internalPassword : Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         this.usersFile = usersFile;
         this.rolesFile = rolesFile;
-        addUser(INTERNAL_USER, internalPassword);
+        addUser(INTERNAL_USER, this.internalPassword);
         addRole(INTERNAL_USER, BrokerRoles.SERVER);
     }
 

@@ -30,6 +30,20 @@ public class EmbeddedBroker {
     private EmbeddedActiveMQ broker;
     private JournalType journalType;
     private BrokerLogin login;
+    private BrokerPair pair = BrokerPair.NONE;
+
+    /**
+     * The URL the server reaches its embedded broker with: in-VM when it is alone; both halves over
+     * TCP in a pair, since a passive broker accepts no connections and either may be the active one.
+     */
+    public static String ownUrl() {
+        BrokerPair pair = BrokerPair.fromSettings(tcpUrl());
+        return pair.inPair() ? pair.clientUrl() : IN_VM_URL;
+    }
+
+    private static String tcpUrl() {
+        return "tcp://" + Setting.BROKER_HOST.get() + ":" + Setting.BROKER_PORT.getInt();
+    }
 
     public boolean enabled() {
         return Setting.BROKER_EMBEDDED.getBoolean();
@@ -40,7 +54,7 @@ public class EmbeddedBroker {
             return;
         }
         File dataDir = dataDirectory();
-        String tcp = "tcp://" + Setting.BROKER_HOST.get() + ":" + Setting.BROKER_PORT.getInt();
+        String tcp = tcpUrl();
         File journalDir = new File(dataDir, "journal");
         journalDir.mkdirs();
         journalType = NativeJournal.prepare() && AIOSequentialFileFactory.isSupported(journalDir)
@@ -86,9 +100,12 @@ public class EmbeddedBroker {
         }
         String tlsUrl = tls;
         BrokerRoles.fixed().forEach((match, table) -> config.putSecurityRoles(match, BrokerLogin.roles(table)));
-        BrokerLogin brokerLogin = new BrokerLogin(new File(Setting.BROKER_USERS_FILE.getPath()), new File(Setting.BROKER_ROLES_FILE.getPath()));
+        BrokerLogin brokerLogin = new BrokerLogin(new File(Setting.BROKER_USERS_FILE.getPath()), new File(Setting.BROKER_ROLES_FILE.getPath()),
+                BrokerPair.internalPassword());
         config.registerBrokerPlugin(new InboundEventPlugin());
         RetentionReplay.configure(config);
+        BrokerPair pair = BrokerPair.fromSettings(tcp);
+        pair.configure(config);
         if (Setting.RETENTION_DAYS.getInt() > 0) { // 0: no retention, no copies of journal files, no replay
             config.setJournalRetentionDirectory(new File(dataDir, "retention").getPath());
             config.setJournalRetentionPeriod(java.util.concurrent.TimeUnit.DAYS, Setting.RETENTION_DAYS.getInt());
@@ -105,14 +122,16 @@ public class EmbeddedBroker {
                     + " (set " + Setting.BROKER_PORT.key() + " to a free port, or "
                     + Setting.BROKER_EMBEDDED.key() + "=false to use an external broker)", e);
         }
-        if (!embedded.getActiveMQServer().isActive()) {
+        if (!pair.inPair() && !embedded.getActiveMQServer().isActive()) {
             embedded.stop();
             throw new IllegalStateException("The embedded Artemis broker did not become active on " + tcp
                     + "; is another broker using the journal in " + dataDir + "?");
         }
         broker = embedded;
+        this.pair = pair;
         login = brokerLogin;
-        LOG.info(() -> "Solar Wind embedded broker is listening on " + tcp + ", journal " + journalType
+        LOG.info(() -> "Solar Wind embedded broker " + pair.describe(embedded.getActiveMQServer().isActive())
+                + " on " + tcp + ", journal " + journalType
                 + " in " + dataDir + (tlsUrl == null ? "" : ", TLS on " + tlsUrl) + (config.isSecurityEnabled() ? ", users from " + Setting.BROKER_USERS_FILE.getPath()
                 + (new File(Setting.BROKER_USERS_FILE.getPath()).isFile() ? "" : " (missing: only the server itself can connect)")
                 : ", security OFF (" + Setting.BROKER_SECURITY.key() + "=false)"));
@@ -133,6 +152,16 @@ public class EmbeddedBroker {
 
     public synchronized boolean isActive() {
         return broker != null && broker.getActiveMQServer().isActive();
+    }
+
+    /** This broker's part in an HA pair: none, primary or backup. */
+    public synchronized BrokerPair pair() {
+        return pair;
+    }
+
+    /** Whether this embedded broker is one half of a pair and waits, passive, to take over. */
+    public synchronized boolean isPassive() {
+        return broker != null && !broker.getActiveMQServer().isActive();
     }
 
     /** The running broker, for operations the client API does not offer (replay). */

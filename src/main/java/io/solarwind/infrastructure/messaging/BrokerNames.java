@@ -33,6 +33,18 @@ public final class BrokerNames {
         return String.format("%s.%02d", REGISTRY, n);
     }
 
+    /**
+     * The multicast address on which every registry change is announced to every server (each
+     * listens with a non-durable subscription, so a server that is gone leaves nothing behind).
+     */
+    public static final String REGISTRY_CHANGES = "solarwind.registry.changes";
+    /**
+     * Marks a registry change sent into the dispatch stream ({@link #DISPATCH_FQQN}), where the
+     * dispatcher applies it in order with the events; the broker plugin refuses it from anyone
+     * without the {@code manage} permission on {@link #INBOUND} (only Solar Wind's servers and admins).
+     */
+    public static final String CONTROL_PROPERTY = "solarwind_control";
+
     /** Dead-letter address and queue. */
     public static final String DEAD_LETTER = "DLA";
     /** Expiry address and queue. */

@@ -21,13 +21,19 @@ public class DispatchHealth {
     @Inject
     Dispatcher dispatcher;
 
-    /** Ready only while the broker is reachable and the dispatcher consumes the inbound topic. */
+    /**
+     * Ready while the broker is reachable and the dispatcher either consumes the inbound topic
+     * (it is the active one) or stands by because another server's does: either way this server
+     * takes requests and publishes. The data say which, and which broker the server uses.
+     */
     @Produces
     @Readiness
     HealthCheck ready() {
         return () -> HealthCheckResponse.named("solarwind-dispatch")
-                .status(broker.isHealthy() && dispatcher.isConsuming())
+                .status(broker.isHealthy() && (dispatcher.isConsuming() || dispatcher.isStandingBy()))
                 .withData("brokerConnected", broker.isHealthy())
+                .withData("broker", broker.connectedTo())
+                .withData("dispatcher", dispatcher.role())
                 .withData("dispatching", dispatcher.isConsuming())
                 .withData("journal", String.valueOf(embeddedBroker.journalType()))
                 .withData("dispatched", dispatcher.dispatchedCount())

@@ -3,17 +3,25 @@ package io.solarwind.interfaces.rest;
 import io.solarwind.dispatch.Dispatcher;
 import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
+import io.solarwind.infrastructure.messaging.jms.BrokerHa;
+import io.solarwind.infrastructure.messaging.jms.BrokerUnavailableException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.io.StringReader;
 
-/** What the server runs on: the broker it uses, the journal type, and the dispatcher's counters. */
+/**
+ * What the server runs on: the broker it uses and that broker's HA state, the journal type,
+ * this server's dispatcher role (active or standing by) and its counters.
+ */
 @Path("broker")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -22,6 +30,8 @@ public class BrokerResource {
     EmbeddedBroker embeddedBroker;
     @Inject
     BrokerConnection broker;
+    @Inject
+    BrokerHa brokerHa;
     @Inject
     Dispatcher dispatcher;
 
@@ -33,10 +43,36 @@ public class BrokerResource {
                 .add("embedded", embedded)
                 .add("url", BrokerConnection.url())
                 .add("connected", broker.isHealthy())
+                .add("connectedTo", broker.connectedTo())
                 .add("journal", embedded ? String.valueOf(embeddedBroker.journalType()) : "external")
+                .add("dispatcher", dispatcher.role())
                 .add("dispatching", dispatcher.isConsuming())
+                .add("takeovers", dispatcher.takeoverCount())
                 .add("dispatched", dispatcher.dispatchedCount())
                 .add("deadLettered", dispatcher.deadLetteredCount())
+                .add("ha", ha(embedded))
                 .build();
+    }
+
+    /**
+     * The HA part: this server's embedded half (its role, and whether it is the active one) and
+     * what the broker in use reports (its policy, and the pair as its cluster connection sees it).
+     */
+    private JsonObjectBuilder ha(boolean embedded) {
+        JsonObjectBuilder ha = Json.createObjectBuilder();
+        if (embedded) {
+            ha.add("embeddedRole", embeddedBroker.pair().role().wireName())
+                    .add("embeddedActive", embeddedBroker.isActive());
+        }
+        try {
+            BrokerHa.State state = brokerHa.state();
+            ha.add("policy", state.policy());
+            try (JsonReader topology = Json.createReader(new StringReader(state.topology()))) {
+                ha.add("topology", topology.readArray());
+            }
+        } catch (BrokerUnavailableException e) {
+            ha.add("policy", "unknown").add("error", e.getMessage());
+        }
+        return ha;
     }
 }

@@ -7,6 +7,8 @@ import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -30,6 +32,7 @@ public class BrokerConnection {
     private Session adminSession;
     private ClientSession admin;
     private volatile boolean failed;
+    private final List<Runnable> failoverListeners = new CopyOnWriteArrayList<>();
 
     @Inject
     EmbeddedBroker embedded;
@@ -40,7 +43,7 @@ public class BrokerConnection {
         if (!url.isEmpty()) {
             return url;
         }
-        return Setting.BROKER_EMBEDDED.getBoolean() ? EmbeddedBroker.IN_VM_URL : "tcp://localhost:61616";
+        return Setting.BROKER_EMBEDDED.getBoolean() ? EmbeddedBroker.ownUrl() : "tcp://localhost:61616";
     }
 
     public synchronized void open() {
@@ -122,7 +125,10 @@ public class BrokerConnection {
             amq.setFailoverListener(event -> {
                 switch (event) {
                     case FAILURE_DETECTED, FAILOVER_FAILED -> failed = true;
-                    case FAILOVER_COMPLETED -> failed = false;
+                    case FAILOVER_COMPLETED -> {
+                        failed = false;
+                        failoverListeners.forEach(Runnable::run);
+                    }
                 }
             });
         }
@@ -142,6 +148,24 @@ public class BrokerConnection {
         f.setRetryIntervalMultiplier(2.0);
         f.setMaxRetryInterval(10_000);
         return f;
+    }
+
+    /**
+     * Runs {@code listener} each time the connection has failed over or reconnected (to the other
+     * half of a pair, or to a restarted broker): what the server learnt from the broker meanwhile
+     * may have been missed. It runs on the client's thread: it must not block.
+     */
+    public void onFailover(Runnable listener) {
+        failoverListeners.add(listener);
+    }
+
+    /** The broker the connection uses now, as the client sees its address ({@code localhost/127.0.0.1:61616}); "" when not connected. */
+    public String connectedTo() {
+        Connection c = connection;
+        if (c instanceof ActiveMQConnection amq && amq.getSessionFactory() != null && amq.getSessionFactory().getConnection() != null) {
+            return String.valueOf(amq.getSessionFactory().getConnection().getRemoteAddress());
+        }
+        return "";
     }
 
     /** Whether the connection is open and has not reported a failure. */

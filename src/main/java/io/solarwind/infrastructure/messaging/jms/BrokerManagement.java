@@ -22,6 +22,8 @@ import org.apache.activemq.artemis.api.core.management.ResourceNames;
 final class BrokerManagement {
     static final SimpleString MANAGEMENT_ADDRESS = SimpleString.of("activemq.management");
 
+    /** How long a management call waits for the broker's answer. */
+    private static final long CALL_TIMEOUT_MILLIS = 30_000;
     private static final Map<ClientSession, ClientRequestor> REQUESTORS = new WeakHashMap<>();
 
     private BrokerManagement() {
@@ -33,10 +35,10 @@ final class BrokerManagement {
         try {
             ClientMessage request = session.createMessage(false);
             ManagementHelper.putOperationInvocation(request, ResourceNames.BROKER, operation, parameters);
-            ClientMessage reply = requestor.request(request, 30_000);
+            ClientMessage reply = requestor.request(request, CALL_TIMEOUT_MILLIS);
             if (reply == null) {
                 forget(session); // a late answer must not be taken for the next call's
-                throw new ActiveMQException("no answer from the broker to " + operation + " within 30 s");
+                throw new ActiveMQException("no answer from the broker to " + operation + " within " + CALL_TIMEOUT_MILLIS / 1000 + " s");
             }
             reply.acknowledge(); // else the reply stays at the broker, delivered but never acknowledged
             Object result = ManagementHelper.getResult(reply);
@@ -49,6 +51,31 @@ final class BrokerManagement {
         } catch (Exception e) {
             forget(session);
             throw new ActiveMQException(operation + " failed: " + e);
+        }
+    }
+
+    /** Reads an attribute of the broker control ({@code HAPolicy}, {@code Backup}, ...). */
+    static Object attribute(ClientSession session, String attribute) throws ActiveMQException {
+        ClientRequestor requestor = requestor(session);
+        try {
+            ClientMessage request = session.createMessage(false);
+            ManagementHelper.putAttribute(request, ResourceNames.BROKER, attribute);
+            ClientMessage reply = requestor.request(request, CALL_TIMEOUT_MILLIS);
+            if (reply == null) {
+                forget(session);
+                throw new ActiveMQException("no answer from the broker about " + attribute + " within " + CALL_TIMEOUT_MILLIS / 1000 + " s");
+            }
+            reply.acknowledge();
+            Object result = ManagementHelper.getResult(reply);
+            if (!ManagementHelper.hasOperationSucceeded(reply)) {
+                throw new ActiveMQException("reading " + attribute + " was refused: " + result);
+            }
+            return result;
+        } catch (ActiveMQException e) {
+            throw e;
+        } catch (Exception e) {
+            forget(session);
+            throw new ActiveMQException("reading " + attribute + " failed: " + e);
         }
     }
 

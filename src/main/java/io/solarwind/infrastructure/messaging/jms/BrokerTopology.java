@@ -3,10 +3,12 @@ package io.solarwind.infrastructure.messaging.jms;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 import org.apache.activemq.artemis.jms.client.ActiveMQTopic;
@@ -14,10 +16,18 @@ import org.apache.activemq.artemis.jms.client.ActiveMQTopic;
 /**
  * Creates Solar Wind's fixed destinations when they are missing, the same way on the
  * embedded and on an external broker: the inbound topic with the dispatcher's durable
- * subscription, the registry's queues, and the dead-letter and expiry queues.
+ * subscription, the registry's queues and change broadcast, and the dead-letter and expiry queues.
+ *
+ * <p>The dispatcher's subscription takes one consumer at a time ({@code max-consumers=1}): of
+ * all Solar Wind servers sharing the broker, one dispatches and the others stand by, retrying
+ * until it goes (see {@code Dispatcher}). A subscription made by an earlier version, without the
+ * limit, gets it here.
  */
 @ApplicationScoped
 public class BrokerTopology {
+    /** Consumers the dispatcher's subscription takes at a time: the one active dispatcher. */
+    public static final int DISPATCHERS = 1;
+
     private BrokerConnection broker;
 
     protected BrokerTopology() {
@@ -30,8 +40,19 @@ public class BrokerTopology {
 
     public void ensure() {
         broker.admin("Creating Solar Wind's destinations", session -> {
-            createIfMissing(session, QueueConfiguration.of(BrokerNames.DISPATCH_QUEUE)
-                    .setAddress(BrokerNames.INBOUND).setRoutingType(RoutingType.MULTICAST));
+            QueueConfiguration dispatch = QueueConfiguration.of(BrokerNames.DISPATCH_QUEUE)
+                    .setAddress(BrokerNames.INBOUND).setRoutingType(RoutingType.MULTICAST).setMaxConsumers(DISPATCHERS);
+            createIfMissing(session, dispatch);
+            if (session.queueQuery(dispatch.getName()).getMaxConsumers() != DISPATCHERS) {
+                BrokerManagement.invoke(session, "updateQueue", dispatch.toJSON());
+            }
+            if (!session.addressQuery(SimpleString.of(BrokerNames.REGISTRY_CHANGES)).isExists()) {
+                try {
+                    session.createAddress(SimpleString.of(BrokerNames.REGISTRY_CHANGES), RoutingType.MULTICAST, false);
+                } catch (ActiveMQAddressExistsException raced) {
+                    // another server created it meanwhile: fine
+                }
+            }
             for (int shard = 0; shard < BrokerNames.REGISTRY_SHARDS; shard++) {
                 String name = BrokerNames.registryShard(shard);
                 createIfMissing(session, QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST)

@@ -1,56 +1,57 @@
 package io.solarwind.infrastructure.messaging.jms;
 
-import io.solarwind.application.PurposeRegistry;
+import io.solarwind.application.ConcurrentRegistryChangeException;
 import io.solarwind.application.RegistrationStore;
-import io.solarwind.domain.Exchange;
-import io.solarwind.domain.Purpose;
-import io.solarwind.domain.Redelivery;
-import io.solarwind.domain.Registration;
-import io.solarwind.domain.Topic;
+import io.solarwind.application.RegistryChange;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 
 /**
- * Registrations as messages in durable last-value queues on the broker, keyed by topic and
- * purpose: the broker's journal (and its HA, where configured) keeps them, and a newer record
- * of the same key replaces the older one. A deletion is a tombstone record. The records are
- * spread over {@value BrokerNames#REGISTRY_SHARDS} queues by key (Artemis scans a last-value
- * queue whole each time a record is added: one queue made the n-th registration cost O(n));
- * reading the registry is browsing them.
+ * Registrations as messages on the broker, so that every Solar Wind server sharing the broker
+ * (or its HA pair) shares them, with no store of its own to replicate.
  *
- * <p>The single queue {@code solarwind.registry} of earlier versions is read once at start:
- * its records move to the queues of their keys (where a key has no newer record yet), then it
- * is deleted.
+ * <ul>
+ * <li><b>Durable</b>: {@value BrokerNames#REGISTRY_SHARDS} last-value queues keyed by topic and
+ * purpose hold the newest record of each key (a deletion is a tombstone). Artemis scans a
+ * last-value queue whole each time a record is added: one queue made the n-th registration cost
+ * O(n), so the records are spread by key. Reading the registry is browsing them.</li>
+ * <li><b>Versioned, first writer wins</b>: a record of version v of key k carries the duplicate
+ * detection key {@code solarwind.registry/k/v}; the broker refuses a second record with that key
+ * (it rolls the transaction back), so of two servers writing the same version only the first
+ * succeeds, and the other reads the key again ({@link ConcurrentRegistryChangeException}). This
+ * is the broker's own duplicate detection, kept in its journal and failing over with it.</li>
+ * <li><b>Announced</b>: the same transaction sends the change to the multicast address
+ * {@value BrokerNames#REGISTRY_CHANGES}, which every server hears (its API shows the change
+ * within milliseconds), and into the dispatch stream ({@value BrokerNames#DISPATCH_FQQN}), where
+ * the one active dispatcher applies it in order with the events: every event published after the
+ * write returned comes after it.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class JmsRegistrationStore implements RegistrationStore {
     private static final Logger LOG = Logger.getLogger(JmsRegistrationStore.class.getName());
-    private static final String TOPIC = "solarwind_topic";
-    private static final String PURPOSE = "solarwind_purpose";
-    private static final String EXCHANGE = "solarwind_exchange";
-    private static final String REGISTERED_AT = "solarwind_registered_at";
-    private static final String DELETED = "solarwind_deleted";
-    private static final String MAX_ATTEMPTS = "solarwind_redelivery_max_attempts";
-    private static final String DELAY = "solarwind_redelivery_delay_millis";
-    private static final String MULTIPLIER = "solarwind_redelivery_multiplier";
-    private static final String MAX_DELAY = "solarwind_redelivery_max_delay_millis";
+    private static final String DUPLICATE_KEY_PREFIX = BrokerNames.REGISTRY + "/";
 
     private BrokerConnection broker;
+    private Session listening;
 
     protected JmsRegistrationStore() {
     }
@@ -61,121 +62,97 @@ public class JmsRegistrationStore implements RegistrationStore {
     }
 
     @Override
-    public synchronized List<Registration> loadAll() {
-        Map<String, Registration> byKey = new LinkedHashMap<>();
+    public synchronized List<RegistryChange> loadAll() {
+        Map<String, RegistryChange> byKey = new HashMap<>();
         try (Session session = broker.connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             for (int shard = 0; shard < BrokerNames.REGISTRY_SHARDS; shard++) {
                 browse(session, BrokerNames.registryShard(shard), byKey);
             }
-            if (broker.admin("Looking for the registry of an earlier version",
-                    admin -> admin.queueQuery(SimpleString.of(BrokerNames.REGISTRY)).isExists())) {
-                migrate(session, byKey);
-            }
         } catch (JMSException e) {
             throw new BrokerUnavailableException("Reading the registry from " + BrokerNames.REGISTRY + ".* failed: " + e.getMessage(), e);
         }
-        byKey.values().removeIf(r -> r == null);
         return new ArrayList<>(byKey.values());
     }
 
-    /**
-     * Reads a registry queue into the map: a registration by key, {@code null} for a tombstone
-     * (a key that was deleted).
-     */
-    private static void browse(Session session, String queue, Map<String, Registration> byKey) throws JMSException {
+    /** Reads a registry queue into the map, the newest version of each key. */
+    private static void browse(Session session, String queue, Map<String, RegistryChange> byKey) throws JMSException {
         try (QueueBrowser browser = session.createBrowser(BrokerTopology.existingQueue(queue))) {
             Enumeration<?> records = browser.getEnumeration();
             while (records.hasMoreElements()) {
                 Message record = (Message) records.nextElement();
-                String key = record.getStringProperty(BrokerNames.REGISTRY_KEY);
-                if (key == null) {
-                    continue;
-                }
-                if (record.getBooleanProperty(DELETED)) {
-                    byKey.put(key, null);
-                    continue;
-                }
+                RegistryChange change;
                 try {
-                    byKey.put(key, new Registration(
-                            Topic.of(record.getStringProperty(TOPIC)),
-                            Purpose.of(record.getStringProperty(PURPOSE)),
-                            Exchange.parse(record.getStringProperty(EXCHANGE)),
-                            redeliveryOf(record),
-                            Instant.parse(record.getStringProperty(REGISTERED_AT))));
+                    change = RegistryRecords.fromMessage(record);
                 } catch (RuntimeException unreadable) {
-                    LOG.severe("Skipping an unreadable registration record " + record.getJMSMessageID() + " in " + queue + ": " + unreadable);
+                    // not Solar Wind's record (no key, no topic): only a broker administrator can put one there
+                    throw new IllegalStateException("The registry queue " + queue + " holds an unreadable record "
+                            + record.getJMSMessageID() + " (" + unreadable.getMessage() + "); remove it with the broker's tools", unreadable);
                 }
+                byKey.merge(change.key(), change, (a, b) -> b.version() >= a.version() ? b : a);
             }
         }
-    }
-
-    /**
-     * Moves the records of the earlier single registry queue into the queues of their keys, where
-     * those have no record of the key (theirs are newer), then deletes it. Run again after a crash
-     * in between, it finds the moved records in place and moves the rest. Of two servers starting
-     * at once, the one that finds the queue gone fails its start, which is retried, and then
-     * finds nothing to move.
-     */
-    private void migrate(Session session, Map<String, Registration> byKey) throws JMSException {
-        Map<String, Registration> earlier = new LinkedHashMap<>();
-        browse(session, BrokerNames.REGISTRY, earlier);
-        int moved = 0;
-        for (Map.Entry<String, Registration> e : earlier.entrySet()) {
-            if (!byKey.containsKey(e.getKey()) && e.getValue() != null) {
-                write(e.getValue(), false);
-                byKey.put(e.getKey(), e.getValue());
-                moved++;
-            }
-        }
-        broker.admin("Deleting the registry queue of an earlier version", admin -> {
-            admin.deleteQueue(SimpleString.of(BrokerNames.REGISTRY));
-            if (admin.addressQuery(SimpleString.of(BrokerNames.REGISTRY)).isExists()) {
-                BrokerManagement.invoke(admin, "deleteAddress", BrokerNames.REGISTRY);
-            }
-            return null;
-        });
-        int count = moved;
-        LOG.info(() -> "Moved " + count + " registrations from " + BrokerNames.REGISTRY + " (an earlier version's registry) to "
-                + BrokerNames.REGISTRY + ".00-" + (BrokerNames.REGISTRY_SHARDS - 1) + " and deleted it");
-    }
-
-    /** The record's policy; records written before policies existed get the default one. */
-    private static Redelivery redeliveryOf(Message record) throws JMSException {
-        if (!record.propertyExists(MAX_ATTEMPTS)) {
-            return PurposeRegistry.defaultRedelivery();
-        }
-        return new Redelivery(record.getIntProperty(MAX_ATTEMPTS), record.getLongProperty(DELAY),
-                record.getDoubleProperty(MULTIPLIER), record.getLongProperty(MAX_DELAY));
     }
 
     @Override
-    public void save(Registration registration) {
-        write(registration, false);
-    }
-
-    @Override
-    public void delete(Registration registration) {
-        write(registration, true);
-    }
-
-    private synchronized void write(Registration r, boolean deleted) {
-        try (Session session = broker.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageProducer producer = session.createProducer(BrokerTopology.existingQueue(BrokerNames.registryShard(r.key())))) {
+    public void write(RegistryChange change) {
+        try (Session session = broker.connection().createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer producer = session.createProducer(null)) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            Message record = session.createMessage();
-            record.setStringProperty(BrokerNames.REGISTRY_KEY, r.key());
-            record.setStringProperty(TOPIC, r.topic().name());
-            record.setStringProperty(PURPOSE, r.purpose().name());
-            record.setStringProperty(EXCHANGE, r.exchange().wireName());
-            record.setStringProperty(REGISTERED_AT, r.registeredAt().toString());
-            record.setBooleanProperty(DELETED, deleted);
-            record.setIntProperty(MAX_ATTEMPTS, r.redelivery().maxAttempts());
-            record.setLongProperty(DELAY, r.redelivery().delayMillis());
-            record.setDoubleProperty(MULTIPLIER, r.redelivery().multiplier());
-            record.setLongProperty(MAX_DELAY, r.redelivery().maxDelayMillis());
-            producer.send(record); // persistent and blocking: durable when it returns
+            Message record = RegistryRecords.toMessage(session, change);
+            record.setStringProperty(BrokerNames.DUPLICATE_ID_PROPERTY, DUPLICATE_KEY_PREFIX + change.key() + "/" + change.version());
+            producer.send(BrokerTopology.existingQueue(BrokerNames.registryShard(change.key())), record);
+            producer.send(BrokerTopology.existingTopic(BrokerNames.REGISTRY_CHANGES), RegistryRecords.toMessage(session, change));
+            Message control = RegistryRecords.toMessage(session, change);
+            control.setBooleanProperty(BrokerNames.CONTROL_PROPERTY, true);
+            // as to a JMS topic: an anycast send to the fully qualified name of a multicast queue is dropped
+            producer.send(BrokerTopology.existingTopic(BrokerNames.DISPATCH_FQQN), control);
+            session.commit(); // durable when it returns
         } catch (JMSException e) {
-            throw new BrokerUnavailableException("Writing registration " + r.key() + " failed: " + e.getMessage(), e);
+            if (isDuplicate(e)) {
+                throw new ConcurrentRegistryChangeException(change.key(), change.version());
+            }
+            throw new BrokerUnavailableException("Writing registration " + change.key() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the broker refused the transaction for a duplicate detection key it had seen. */
+    static boolean isDuplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQException amq && amq.getType() == ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public synchronized void listen(Consumer<RegistryChange> listener) {
+        closeListening();
+        try {
+            Session session = broker.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(BrokerTopology.existingTopic(BrokerNames.REGISTRY_CHANGES));
+            consumer.setMessageListener(message -> {
+                try {
+                    listener.accept(RegistryRecords.fromMessage(message));
+                } catch (JMSException | RuntimeException e) {
+                    LOG.log(Level.SEVERE, "A registry change announced on " + BrokerNames.REGISTRY_CHANGES + " could not be applied; "
+                            + "this server's view is refreshed from the registry's queues at its next takeover or reconnection", e);
+                }
+            });
+            listening = session;
+        } catch (JMSException e) {
+            throw new BrokerUnavailableException("Listening to " + BrokerNames.REGISTRY_CHANGES + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void closeListening() {
+        if (listening != null) {
+            try {
+                listening.close();
+            } catch (JMSException e) {
+                LOG.log(Level.FINE, "Closing the registry listener", e);
+            }
+            listening = null;
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.solarwind.infrastructure.messaging.jms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.solarwind.application.ConcurrentRegistryChangeException;
+import io.solarwind.application.RegistryChange;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Purpose;
 import io.solarwind.domain.Redelivery;
@@ -15,18 +17,18 @@ import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -40,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The registry store against a real broker in this JVM: records spread over the registry's
  * queues by key, the newest record of a key wins, tombstones delete, everything survives a
- * broker restart, and the single registry queue of earlier versions is moved into the new
- * queues (where they have nothing newer for a key) and deleted.
+ * broker restart; the broker refuses a second write of a key's version; every change is
+ * announced to listeners and put into the dispatch stream in order with the events.
  */
 class JmsRegistrationStoreTest {
     private static final String URL = "vm://4712";
@@ -67,12 +69,14 @@ class JmsRegistrationStoreTest {
         start();
         JmsRegistrationStore store = store();
         List<Registration> registered = IntStream.range(0, 200).mapToObj(i -> registration("orders.t" + i, "p" + (i % 3), Exchange.DIRECT)).toList();
-        registered.forEach(store::save);
-        store.save(registration("orders.t7", "p1", Exchange.FANOUT)); // the same key, declared again
-        store.delete(registration("orders.t8", "p2", Exchange.DIRECT));
+        registered.forEach(r -> store.write(RegistryChange.saved(r, 1)));
+        Registration redeclared = registration("orders.t7", "p1", Exchange.FANOUT);
+        store.write(RegistryChange.saved(redeclared, 2)); // the same key, declared again
+        Registration deleted = registration("orders.t8", "p2", Exchange.DIRECT);
+        store.write(RegistryChange.deleted(deleted.topic(), deleted.purpose(), 2));
 
-        Set<String> expected = registered.stream().filter(r -> !r.key().equals(registration("orders.t8", "p2", Exchange.DIRECT).key()))
-                .map(r -> r.key().equals(registration("orders.t7", "p1", Exchange.DIRECT).key()) ? describe(registration("orders.t7", "p1", Exchange.FANOUT)) : describe(r))
+        Set<String> expected = registered.stream().map(r -> r.key().equals(redeclared.key()) ? describe(redeclared, 2)
+                        : r.key().equals(deleted.key()) ? deleted.key() + "@2 deleted" : describe(r, 1))
                 .collect(Collectors.toSet());
         assertEquals(expected, describeAll(store.loadAll()));
         long used = IntStream.range(0, BrokerNames.REGISTRY_SHARDS).filter(n -> messages(BrokerNames.registryShard(n)) > 0).count();
@@ -85,33 +89,50 @@ class JmsRegistrationStoreTest {
     }
 
     @Test
-    void theEarlierSingleRegistryQueueIsMovedIntoTheNewQueuesAndDeleted() throws Exception {
+    void ofTwoWritesOfTheSameVersionTheBrokerTakesOnlyTheFirst() throws Exception {
         start();
-        connection.admin("test", s -> {
-            s.createQueue(QueueConfiguration.of(BrokerNames.REGISTRY).setAddress(BrokerNames.REGISTRY).setRoutingType(RoutingType.ANYCAST)
-                    .setDurable(true).setLastValue(true).setLastValueKey(BrokerNames.REGISTRY_KEY));
-            return null;
-        });
         JmsRegistrationStore store = store();
-        // written before the upgrade, into the earlier queue
-        writeEarlier(registration("old.kept", "a", Exchange.DIRECT), false);
-        writeEarlier(registration("old.deleted", "a", Exchange.DIRECT), true);
-        writeEarlier(registration("old.redeclared", "a", Exchange.DIRECT), false);
-        writeEarlier(registration("old.removed.since", "a", Exchange.FANOUT), false);
-        // newer records of two of those keys, already in the new queues
-        store.save(registration("old.redeclared", "a", Exchange.FANOUT));
-        store.delete(registration("old.removed.since", "a", Exchange.FANOUT));
+        Registration direct = registration("orders.placed", "ship", Exchange.DIRECT);
+        store.write(RegistryChange.saved(direct, 1));
+        ConcurrentRegistryChangeException e = assertThrows(ConcurrentRegistryChangeException.class,
+                () -> store().write(RegistryChange.saved(registration("orders.placed", "ship", Exchange.FANOUT), 1)),
+                "another server writing version 1 too");
+        assertTrue(e.getMessage().contains("orders.placed/ship"), e.getMessage());
+        assertEquals(Set.of(describe(direct, 1)), describeAll(store.loadAll()), "the first write stands");
+        assertEquals(1, messages(BrokerNames.DISPATCH_QUEUE), "nothing of the refused write reached the dispatch stream");
 
-        Set<String> expected = Set.of(describe(registration("old.kept", "a", Exchange.DIRECT)),
-                describe(registration("old.redeclared", "a", Exchange.FANOUT)));
-        assertEquals(expected, describeAll(store.loadAll()));
-        boolean queueLeft = connection.admin("test", s -> s.queueQuery(SimpleString.of(BrokerNames.REGISTRY)).isExists());
-        assertFalse(queueLeft, "the earlier queue is gone");
-        boolean addressLeft = connection.admin("test", s -> s.addressQuery(SimpleString.of(BrokerNames.REGISTRY)).isExists());
-        assertFalse(addressLeft, "and its address");
-
+        store.write(RegistryChange.saved(registration("orders.placed", "ship", Exchange.FANOUT), 2));
         restart();
-        assertEquals(expected, describeAll(store().loadAll()), "the moved records are in the new queues");
+        assertThrows(ConcurrentRegistryChangeException.class,
+                () -> store().write(RegistryChange.deleted(Topic.of("orders.placed"), Purpose.of("ship"), 2)),
+                "the broker remembers the versions written across a restart");
+    }
+
+    @Test
+    void everyChangeIsAnnouncedAndPutIntoTheDispatchStreamInOrderWithEvents() throws Exception {
+        start();
+        List<RegistryChange> heard = new CopyOnWriteArrayList<>();
+        JmsRegistrationStore listening = store();
+        listening.listen(heard::add);
+        JmsRegistrationStore writing = store();
+        Registration direct = registration("orders.placed", "ship", Exchange.DIRECT);
+        publishEvent("before");
+        writing.write(RegistryChange.saved(direct, 1));
+        publishEvent("after");
+        writing.write(RegistryChange.deleted(direct.topic(), direct.purpose(), 2));
+
+        assertTrue(await(() -> heard.size() == 2), "both changes heard: " + heard);
+        assertEquals(List.of(RegistryChange.saved(direct, 1), RegistryChange.deleted(direct.topic(), direct.purpose(), 2)), heard);
+
+        List<String> stream = new ArrayList<>();
+        try (Session s = connection.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageConsumer c = s.createConsumer(s.createQueue(BrokerNames.DISPATCH_FQQN))) {
+            for (Message m = c.receive(2000); m != null; m = c.receive(500)) {
+                stream.add(RegistryRecords.isControl(m) ? RegistryRecords.fromMessage(m).toString() : "event " + m.getStringProperty("ce_id"));
+            }
+        }
+        assertEquals(List.of("event before", RegistryChange.saved(direct, 1).toString(), "event after",
+                RegistryChange.deleted(direct.topic(), direct.purpose(), 2).toString()), stream);
     }
 
     private void start() throws Exception {
@@ -133,24 +154,22 @@ class JmsRegistrationStoreTest {
         return new JmsRegistrationStore(connection);
     }
 
-    /** A record as the earlier store wrote it: the same properties, in the single registry queue. */
-    private void writeEarlier(Registration r, boolean deleted) throws JMSException {
+    private void publishEvent(String id) throws JMSException {
         try (Session s = connection.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageProducer p = s.createProducer(s.createQueue(BrokerNames.REGISTRY))) {
+             MessageProducer p = s.createProducer(s.createTopic(BrokerNames.INBOUND))) {
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
             Message m = s.createMessage();
-            m.setStringProperty(BrokerNames.REGISTRY_KEY, r.key());
-            m.setStringProperty("solarwind_topic", r.topic().name());
-            m.setStringProperty("solarwind_purpose", r.purpose().name());
-            m.setStringProperty("solarwind_exchange", r.exchange().wireName());
-            m.setStringProperty("solarwind_registered_at", r.registeredAt().toString());
-            m.setBooleanProperty("solarwind_deleted", deleted);
-            m.setIntProperty("solarwind_redelivery_max_attempts", r.redelivery().maxAttempts());
-            m.setLongProperty("solarwind_redelivery_delay_millis", r.redelivery().delayMillis());
-            m.setDoubleProperty("solarwind_redelivery_multiplier", r.redelivery().multiplier());
-            m.setLongProperty("solarwind_redelivery_max_delay_millis", r.redelivery().maxDelayMillis());
+            m.setStringProperty("ce_id", id);
+            m.setStringProperty("ce_type", "orders.placed");
             p.send(m);
         }
+    }
+
+    private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
     }
 
     private long messages(String queue) {
@@ -161,13 +180,14 @@ class JmsRegistrationStoreTest {
         return new Registration(Topic.of(topic), Purpose.of(purpose), exchange, POLICY, Instant.parse("2026-11-30T08:00:00Z"));
     }
 
-    private static String describe(Registration r) {
-        return r.topic().name() + "/" + r.purpose().name() + "/" + r.exchange().wireName() + "/" + r.redelivery() + "/" + r.registeredAt();
+    private static String describe(Registration r, long version) {
+        return r.key() + "@" + version + " " + r.exchange().wireName() + "/" + r.redelivery() + "/" + r.registeredAt();
     }
 
-    private static Set<String> describeAll(List<Registration> all) {
-        assertEquals(all.size(), all.stream().map(Registration::key).distinct().count(), "one registration per key: " + all);
-        return all.stream().sorted(Comparator.comparing(Registration::key)).map(JmsRegistrationStoreTest::describe).collect(Collectors.toSet());
+    private static Set<String> describeAll(List<RegistryChange> all) {
+        assertEquals(all.size(), all.stream().map(RegistryChange::key).distinct().count(), "one change per key: " + all);
+        return all.stream().map(c -> c.isDeletion() ? c.key() + "@" + c.version() + " deleted" : describe(c.registration(), c.version()))
+                .collect(Collectors.toSet());
     }
 
     /** The server's broker connection, on the broker in this JVM: a JMS connection and a core session for administration. */

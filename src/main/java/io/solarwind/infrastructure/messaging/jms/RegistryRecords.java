@@ -1,0 +1,81 @@
+package io.solarwind.infrastructure.messaging.jms;
+
+import io.solarwind.application.PurposeRegistry;
+import io.solarwind.application.RegistryChange;
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Redelivery;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
+import io.solarwind.infrastructure.messaging.BrokerNames;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import java.time.Instant;
+
+/**
+ * A registry change as a JMS message, the one encoding of the registry's queues, of the change
+ * broadcast and of the control records in the dispatch stream: a bodiless message whose
+ * properties are the key, its version, and the registration (or a deletion mark).
+ */
+public final class RegistryRecords {
+    static final String TOPIC = "solarwind_topic";
+    static final String PURPOSE = "solarwind_purpose";
+    static final String VERSION = "solarwind_version";
+    private static final String EXCHANGE = "solarwind_exchange";
+    private static final String REGISTERED_AT = "solarwind_registered_at";
+    private static final String DELETED = "solarwind_deleted";
+    private static final String MAX_ATTEMPTS = "solarwind_redelivery_max_attempts";
+    private static final String DELAY = "solarwind_redelivery_delay_millis";
+    private static final String MULTIPLIER = "solarwind_redelivery_multiplier";
+    private static final String MAX_DELAY = "solarwind_redelivery_max_delay_millis";
+
+    private RegistryRecords() {
+    }
+
+    /** A new message holding the change. */
+    static Message toMessage(Session session, RegistryChange change) throws JMSException {
+        Message record = session.createMessage();
+        record.setStringProperty(BrokerNames.REGISTRY_KEY, change.key());
+        record.setStringProperty(TOPIC, change.topic().name());
+        record.setStringProperty(PURPOSE, change.purpose().name());
+        record.setLongProperty(VERSION, change.version());
+        record.setBooleanProperty(DELETED, change.isDeletion());
+        Registration r = change.registration();
+        if (r != null) {
+            record.setStringProperty(EXCHANGE, r.exchange().wireName());
+            record.setStringProperty(REGISTERED_AT, r.registeredAt().toString());
+            record.setIntProperty(MAX_ATTEMPTS, r.redelivery().maxAttempts());
+            record.setLongProperty(DELAY, r.redelivery().delayMillis());
+            record.setDoubleProperty(MULTIPLIER, r.redelivery().multiplier());
+            record.setLongProperty(MAX_DELAY, r.redelivery().maxDelayMillis());
+        }
+        return record;
+    }
+
+    /** Whether a message of the dispatch stream is a registry change rather than an event. */
+    public static boolean isControl(Message message) throws JMSException {
+        return message.propertyExists(BrokerNames.CONTROL_PROPERTY);
+    }
+
+    /**
+     * The change a message holds. Records written before versions existed are version 0; before
+     * redelivery policies existed, they get the default policy.
+     *
+     * @throws IllegalArgumentException when the message is not a readable registry record
+     */
+    public static RegistryChange fromMessage(Message record) throws JMSException {
+        Topic topic = Topic.of(record.getStringProperty(TOPIC));
+        Purpose purpose = Purpose.of(record.getStringProperty(PURPOSE));
+        long version = record.propertyExists(VERSION) ? record.getLongProperty(VERSION) : 0;
+        if (record.getBooleanProperty(DELETED)) {
+            return RegistryChange.deleted(topic, purpose, version);
+        }
+        Redelivery redelivery = record.propertyExists(MAX_ATTEMPTS)
+                ? new Redelivery(record.getIntProperty(MAX_ATTEMPTS), record.getLongProperty(DELAY),
+                        record.getDoubleProperty(MULTIPLIER), record.getLongProperty(MAX_DELAY))
+                : PurposeRegistry.defaultRedelivery();
+        return RegistryChange.saved(new Registration(topic, purpose, Exchange.parse(record.getStringProperty(EXCHANGE)),
+                redelivery, Instant.parse(record.getStringProperty(REGISTERED_AT))), version);
+    }
+}
