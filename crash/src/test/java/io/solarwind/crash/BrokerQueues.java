@@ -33,6 +33,11 @@ final class BrokerQueues implements AutoCloseable {
         return query.isExists() ? query.getMessageCount() : -1;
     }
 
+    /** Whether the broker has an address of this name. */
+    boolean addressExists(String address) throws ActiveMQException {
+        return core.addressQuery(SimpleString.of(address)).isExists();
+    }
+
     /**
      * Consumes everything in a queue and counts the messages per {@code ce_id}. Stops when a
      * receive waited {@code quietMillis} for nothing and the broker counts no message left.

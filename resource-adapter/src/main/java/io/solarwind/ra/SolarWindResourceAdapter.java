@@ -4,9 +4,12 @@ import io.solarwind.handler.Exchange;
 import io.solarwind.handler.PurposeDestination;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.Collections;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.ra.ActiveMQResourceAdapter;
 import org.apache.activemq.artemis.ra.inflow.ActiveMQActivationSpec;
@@ -22,6 +25,31 @@ public class SolarWindResourceAdapter extends ActiveMQResourceAdapter {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(SolarWindResourceAdapter.class.getName());
     static final String PURPOSE_ANNOTATION = "io.solarwind.handler.Purpose";
+
+    /**
+     * Before the adapter starts: given several brokers ({@code ConnectionParameters} of the form
+     * {@code host=a;port=61616,host=b;port=61617}, the two halves of an HA pair), every one gets the
+     * TCP connector (Artemis wants one connector class per entry) and the adapter's connections
+     * fail over between them (HA, reconnecting without limit), so handlers keep consuming when the
+     * active broker goes.
+     */
+    @Override
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        String parameters = getConnectionParameters();
+        int brokers = parameters == null || parameters.isBlank() ? 1 : parameters.split(",").length;
+        String connector = getConnectorClassName();
+        if (brokers > 1 && connector != null && !connector.contains(",")) {
+            setConnectorClassName(String.join(",", Collections.nCopies(brokers, connector.trim())));
+            if (getHA() == null || !getHA()) {
+                setHA(true);
+            }
+            if (getReconnectAttempts() == null || getReconnectAttempts() == 0) {
+                setReconnectAttempts(-1);
+            }
+            LOG.info(() -> "Solar Wind handlers connect to " + brokers + " brokers with failover: " + parameters);
+        }
+        super.start(context);
+    }
 
     @Override
     public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {

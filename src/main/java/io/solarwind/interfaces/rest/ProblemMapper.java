@@ -3,6 +3,7 @@ package io.solarwind.interfaces.rest;
 import io.solarwind.application.DestinationConflictException;
 import io.solarwind.application.PurposeConflictException;
 import io.solarwind.application.RedeliveryConflictException;
+import io.solarwind.application.RegistryConflictException;
 import io.solarwind.application.RegistryNotReadyException;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.infrastructure.messaging.jms.BrokerUnavailableException;
@@ -39,6 +40,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         }
         if (exception instanceof RedeliveryConflictException e) {
             return problem(409, "redelivery-conflict", "The topic's direct purposes have another redelivery policy", e.getMessage(), "redelivery");
+        }
+        if (exception instanceof RegistryConflictException e) {
+            return problem(409, "concurrent-change", "The purpose kept changing through other servers", e.getMessage(), null);
         }
         if (exception instanceof DestinationConflictException e) {
             return problem(409, "destination-conflict", "The purpose's destination cannot be used", e.getMessage(), null);

@@ -368,6 +368,7 @@ public class TopicsResource {
                         .add("multiplier", r.redelivery().multiplier())
                         .add("maxDelayMillis", r.redelivery().maxDelayMillis()))
                 .add("registeredAt", r.registeredAt().toString())
+                .add("version", registry.versionOf(r.topic(), r.purpose()))
                 .build();
     }
 }
