@@ -10,7 +10,8 @@ public interface EventReplay {
      * purpose's destination, in the order they were received.
      *
      * @return how many events were copied
-     * @throws UnsupportedOperationException when the broker keeps no retention Solar Wind can read
+     * @throws UnsupportedOperationException when the broker keeps no retention, or runs without Solar Wind's
+     *         broker plugin that replays
      */
     long replay(Registration registration, Instant from, Instant to);
 }

@@ -1,6 +1,6 @@
 package io.solarwind.infrastructure.messaging;
 
-/** Fixed destination and property names on the broker. */
+/** Fixed destination, property and management resource names on the broker. */
 public final class BrokerNames {
     private BrokerNames() {
     }
@@ -53,4 +53,9 @@ public final class BrokerNames {
     public static final String REASON_PROPERTY = "solarwind_reason";
     /** Artemis's duplicate detection header. */
     public static final String DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
+    /**
+     * The management resource of Solar Wind's broker plugin that runs a replay in the broker
+     * (a resource name, not an address: management messages name it in their header).
+     */
+    public static final String REPLAY_RESOURCE = "solarwind.replay";
 }

@@ -1,16 +1,27 @@
 package io.solarwind.infrastructure.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Redelivery;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -22,8 +33,15 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.FileDeploymentManager;
+import org.apache.activemq.artemis.core.config.ha.SharedStoreBackupPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.SharedStorePrimaryPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.NodeManager;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+import org.apache.activemq.artemis.core.server.impl.InVMNodeManager;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -33,89 +51,351 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Replay against a real broker in this JVM, configured as the embedded one is (journal
  * retention, the inbound plugin, duplicate IDs persisted): the copies come in journal order,
- * survive a broker restart, and the staging queue is gone afterwards.
+ * survive a broker restart, and the staging queue is gone afterwards. A server asks for it with
+ * a management message, in-VM or over TCP, of a broker configured in code or by a
+ * {@code broker.xml}; a broker without retention or without the plugin gives the exception
+ * the API answers 501 for; the broker's resource comes back after a restart and on a
+ * shared-store backup that takes over.
  */
 class RetentionReplayTest {
     private static final String URL = "vm://4711";
+    /** A shared-store pair on one store: the primary's and the backup's in-VM acceptors. */
+    private static final String PRIMARY_URL = "vm://4713";
+    private static final String BACKUP_URL = "vm://4714";
+    private static final String TOPIC = "replay.test";
     /** A direct purpose's queue on its topic's address, by its fully qualified name, and a sibling purpose's. */
     private static final String TOPIC_ADDRESS = "solarwind.topic.replay.test";
     private static final String TARGET_QUEUE = "solarwind.direct.replay.test.late";
     private static final String TARGET = TOPIC_ADDRESS + "::" + TARGET_QUEUE;
     private static final String SIBLING_QUEUE = "solarwind.direct.replay.test.early";
+    private static final Registration LATE = registration(TOPIC, "late", Exchange.DIRECT);
+    private static final String ALL_OF_THE_TOPIC = CloudEventProperties.TYPE + " = '" + TOPIC + "'";
+    /** Longer than a clock tick: events before and after an instant taken between two pauses are on either side of it. */
+    private static final long PAUSE_MILLIS = 20;
+    private static final long FAILOVER_MILLIS = TimeUnit.SECONDS.toMillis(30);
+    private static final AtomicInteger EVENTS = new AtomicInteger();
+
+    /**
+     * A standalone broker's configuration with what Solar Wind's replay needs in it (as
+     * {@code artemis/broker.xml} has it): journal retention, the plugin, the staging addresses' settings.
+     */
+    private static final String STANDALONE_XML = """
+            <configuration xmlns="urn:activemq" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                           xsi:schemaLocation="urn:activemq /schema/artemis-configuration.xsd">
+              <core xmlns="urn:activemq:core">
+                <name>replay-standalone</name>
+                <persistence-enabled>true</persistence-enabled>
+                <journal-type>NIO</journal-type>
+                <paging-directory>data/paging</paging-directory>
+                <bindings-directory>data/bindings</bindings-directory>
+                <journal-directory>data/journal</journal-directory>
+                <large-messages-directory>data/large-messages</large-messages-directory>
+                <node-manager-lock-directory>data</node-manager-lock-directory>
+                <journal-retention-directory period="7" unit="DAYS">data/retention</journal-retention-directory>
+                <id-cache-size>1000</id-cache-size>
+                <persist-id-cache>true</persist-id-cache>
+                <security-enabled>false</security-enabled>
+                <jmx-management-enabled>false</jmx-management-enabled>
+                <acceptors>
+                  <acceptor name="artemis">tcp://localhost:PORT?protocols=CORE</acceptor>
+                </acceptors>
+                <broker-plugins>
+                  <broker-plugin class-name="io.solarwind.infrastructure.broker.InboundEventPlugin"/>
+                  <broker-plugin class-name="io.solarwind.infrastructure.broker.ReplayService"/>
+                </broker-plugins>
+                <address-settings>
+                  <address-setting match="#">
+                    <address-full-policy>PAGE</address-full-policy>
+                    <auto-delete-queues>false</auto-delete-queues>
+                    <auto-delete-addresses>false</auto-delete-addresses>
+                  </address-setting>
+                  <address-setting match="solarwind.replay.#">
+                    <id-cache-size>0</id-cache-size>
+                    <address-full-policy>BLOCK</address-full-policy>
+                  </address-setting>
+                </address-settings>
+              </core>
+            </configuration>
+            """;
 
     @TempDir
     Path data;
     private EmbeddedActiveMQ broker;
+    private final List<ActiveMQServer> servers = new ArrayList<>();
+    private final List<TestBrokers.AdminConnection> connections = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
+        for (TestBrokers.AdminConnection connection : connections) {
+            connection.close();
+        }
         if (broker != null) {
             broker.stop();
+        }
+        for (ActiveMQServer server : servers) {
+            server.stop();
         }
     }
 
     @Test
     void copiesComeInJournalOrderOnceEachAndSurviveARestart() throws Exception {
-        start();
-        List<String> sent = publish("replay.test", 500, 3);
-        publish("other.topic", 20, 1);
-        createTarget();
+        start(true, true);
+        List<String> sent = publish(URL, TOPIC, 500, 3);
+        publish(URL, "other.topic", 20, 1);
+        createTarget(server());
 
-        long copied = RetentionReplay.replay(server(), BrokerNames.INBOUND, TARGET, CloudEventProperties.TYPE + " = 'replay.test'");
+        long copied = plugin(server()).replay(server(), BrokerNames.INBOUND, TARGET, ALL_OF_THE_TOPIC);
 
         assertEquals(500, copied);
-        assertEquals(sent, browse(TARGET_QUEUE), "the copies are the window's events in the order the broker stored them");
-        assertEquals(List.of(), browse(SIBLING_QUEUE), "the topic's other direct purposes get no copy");
-        assertTrue(server().getPostOffice().getAddresses().stream().noneMatch(a -> a.toString().startsWith(RetentionReplay.STAGING_PREFIX)),
+        assertEquals(sent, browse(URL, TARGET_QUEUE), "the copies are the window's events in the order the broker stored them");
+        assertEquals(List.of(), browse(URL, SIBLING_QUEUE), "the topic's other direct purposes get no copy");
+        assertTrue(server().getPostOffice().getAddresses().stream().noneMatch(a -> a.toString().startsWith(ReplayService.STAGING_PREFIX)),
                 "no staging address is left: " + server().getPostOffice().getAddresses());
 
         broker.stop();
-        start();
-        assertEquals(sent, browse(TARGET_QUEUE), "the copies are in the journal: they survive a restart, still in order");
+        start(true, true);
+        assertEquals(sent, browse(URL, TARGET_QUEUE), "the copies are in the journal: they survive a restart, still in order");
     }
 
     @Test
     void replayingAWindowTwiceDeliversItTwiceInOrder() throws Exception {
-        start();
-        List<String> sent = publish("replay.test", 50, 2);
-        createTarget();
+        start(true, true);
+        List<String> sent = publish(URL, TOPIC, 50, 2);
+        createTarget(server());
 
-        String filter = CloudEventProperties.TYPE + " = 'replay.test'";
-        assertEquals(50, RetentionReplay.replay(server(), BrokerNames.INBOUND, TARGET, filter));
-        assertEquals(50, RetentionReplay.replay(server(), BrokerNames.INBOUND, TARGET, filter));
+        assertEquals(50, plugin(server()).replay(server(), BrokerNames.INBOUND, TARGET, ALL_OF_THE_TOPIC));
+        assertEquals(50, plugin(server()).replay(server(), BrokerNames.INBOUND, TARGET, ALL_OF_THE_TOPIC));
 
         List<String> twice = new ArrayList<>(sent);
         twice.addAll(sent);
-        assertEquals(twice, browse(TARGET_QUEUE));
-        assertEquals(0, RetentionReplay.replay(server(), BrokerNames.INBOUND, TARGET, CloudEventProperties.TYPE + " = 'nothing'"));
+        assertEquals(twice, browse(URL, TARGET_QUEUE));
+        assertEquals(0, plugin(server()).replay(server(), BrokerNames.INBOUND, TARGET, CloudEventProperties.TYPE + " = 'nothing'"));
+    }
+
+    @Test
+    void aServerReplaysTheWindowThroughTheBrokersManagementResource() throws Exception {
+        start(true, true);
+        publish(URL, TOPIC, 100, 2);
+        Thread.sleep(PAUSE_MILLIS);
+        Instant from = Instant.now();
+        Thread.sleep(PAUSE_MILLIS);
+        List<String> window = publish(URL, TOPIC, 300, 3);
+        publish(URL, "other.topic", 20, 1);
+        Thread.sleep(PAUSE_MILLIS);
+        Instant to = Instant.now();
+        Thread.sleep(PAUSE_MILLIS);
+        publish(URL, TOPIC, 100, 2);
+        createTarget(server());
+        assertEquals(TARGET, LATE.destination(), "the test's queue is the one Solar Wind names for the purpose");
+
+        long copied = new RetentionReplay(connect(URL)).replay(LATE, from, to);
+
+        assertEquals(300, copied);
+        assertEquals(window, browse(URL, TARGET_QUEUE), "exactly the window's events of the topic, in the order the broker stored them");
+        assertEquals(List.of(), browse(URL, SIBLING_QUEUE), "the topic's other direct purposes get no copy");
+        assertTrue(server().getPostOffice().getAddresses().stream().noneMatch(a -> a.toString().startsWith(ReplayService.STAGING_PREFIX)),
+                "no staging address is left: " + server().getPostOffice().getAddresses());
+    }
+
+    @Test
+    void aBrokerWithoutRetentionCannotReplay() throws Exception {
+        start(true, false);
+        createTarget(server());
+        RetentionReplay replay = new RetentionReplay(connect(URL));
+
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> replay.replay(LATE, Instant.EPOCH, Instant.now()));
+        assertTrue(e.getMessage().contains("retention"), e.getMessage());
+    }
+
+    @Test
+    void aBrokerWithoutThePluginCannotReplay() throws Exception {
+        start(false, true);
+        createTarget(server());
+        RetentionReplay replay = new RetentionReplay(connect(URL));
+
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> replay.replay(LATE, Instant.EPOCH, Instant.now()));
+        assertTrue(e.getMessage().contains(ReplayService.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void theBrokerRefusesWhatIsNotADirectPurposeOfTheTopic() throws Exception {
+        start(true, true);
+        createTarget(server());
+        RetentionReplay replay = new RetentionReplay(connect(URL));
+        Instant now = Instant.now();
+
+        IllegalStateException fanout = assertThrows(IllegalStateException.class,
+                () -> replay.replay(registration(TOPIC, "late", Exchange.FANOUT), Instant.EPOCH, now));
+        assertTrue(fanout.getMessage().contains("not a direct purpose's queue"), fanout.getMessage());
+        IllegalStateException deleted = assertThrows(IllegalStateException.class,
+                () -> replay.replay(registration(TOPIC, "gone", Exchange.DIRECT), Instant.EPOCH, now));
+        assertTrue(deleted.getMessage().contains("has no queue"), deleted.getMessage());
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(URL);
+             ClientSessionFactory factory = locator.createSessionFactory();
+             ClientSession session = factory.createSession()) {
+            session.start(); // the answer comes to a consumer of this session
+            IllegalStateException otherTopic = assertThrows(IllegalStateException.class,
+                    () -> RetentionReplay.replay(session, "other.topic", TARGET, 0, now.toEpochMilli()));
+            assertTrue(otherTopic.getMessage().contains("not a direct purpose's queue of topic other.topic"), otherTopic.getMessage());
+            IllegalStateException quote = assertThrows(IllegalStateException.class,
+                    () -> RetentionReplay.replay(session, "x' OR '1' = '1", TARGET, 0, now.toEpochMilli()));
+            assertTrue(quote.getMessage().contains("not a topic"), quote.getMessage());
+            IllegalStateException window = assertThrows(IllegalStateException.class,
+                    () -> RetentionReplay.replay(session, TOPIC, TARGET, now.toEpochMilli(), 0));
+            assertTrue(window.getMessage().contains("before it begins"), window.getMessage());
+        }
+        assertEquals(List.of(), browse(URL, TARGET_QUEUE));
+    }
+
+    @Test
+    void theResourceIsThereAgainAfterARestart() throws Exception {
+        start(true, true);
+        List<String> sent = publish(URL, TOPIC, 30, 1);
+        createTarget(server());
+        assertNotNull(server().getManagementService().getResource(BrokerNames.REPLAY_RESOURCE));
+
+        // the same broker stopped and started again, as a primary is when it fails back
+        broker.stop();
+        assertNull(server().getManagementService().getResource(BrokerNames.REPLAY_RESOURCE), "gone with the broker");
+        broker.start();
+        assertEquals(30, new RetentionReplay(connect(URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+
+        // a new broker on the same store, as after a process restart
+        closeConnections();
+        broker.stop();
+        start(true, true);
+        assertEquals(30, new RetentionReplay(connect(URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+
+        List<String> twice = new ArrayList<>(sent);
+        twice.addAll(sent);
+        assertEquals(twice, browse(URL, TARGET_QUEUE));
+    }
+
+    @Test
+    void theBackupThatTakesOverReplays() throws Exception {
+        File dir = data.toFile();
+        NodeManager store = new InVMNodeManager(false, dir);
+        ActiveMQServer primary = sharedStore(store, configure(TestBrokers.persistent("replay-primary", dir, PRIMARY_URL), true, true)
+                .setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)));
+        ActiveMQServer backup = sharedStore(store, configure(TestBrokers.persistent("replay-backup", dir, BACKUP_URL), true, true)
+                .setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false)));
+        primary.start();
+        assertTrue(primary.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the primary is active");
+        backup.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILOVER_MILLIS);
+        while (!backup.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(PAUSE_MILLIS);
+        }
+        assertTrue(backup.isStarted(), "the backup waits for the store");
+        assertNull(backup.getManagementService().getResource(BrokerNames.REPLAY_RESOURCE), "a waiting backup offers no replay");
+        List<String> sent = publish(PRIMARY_URL, TOPIC, 200, 2);
+        createTarget(primary);
+
+        primary.stop();
+        assertTrue(backup.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the backup took over");
+
+        assertEquals(200, new RetentionReplay(connect(BACKUP_URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE), "the backup replays what the primary stored, in order");
+    }
+
+    @Test
+    void aStandaloneBrokerRunsThePluginFromItsXmlAndReplaysOverTcp() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path xml = data.resolve("broker.xml");
+        Files.writeString(xml, STANDALONE_XML.replace("PORT", String.valueOf(port)));
+        FileConfiguration config = new FileConfiguration();
+        new FileDeploymentManager(xml.toUri().toString()).addDeployable(config).readConfiguration();
+        config.setBrokerInstance(data.toFile());
+        ActiveMQServer standalone = new ActiveMQServerImpl(config);
+        servers.add(standalone);
+        standalone.start();
+        String url = "tcp://localhost:" + port;
+        List<String> sent = publish(url, TOPIC, 100, 2);
+        createTarget(standalone);
+
+        assertEquals(100, new RetentionReplay(connect(url)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(url, TARGET_QUEUE));
+    }
+
+    @Test
+    void theBrokerChecksTopicsAsTheServerDoes() {
+        for (String name : List.of("a", "video.uploaded", "a_b-c.9", "x".repeat(Topic.MAX_LENGTH), "x".repeat(Topic.MAX_LENGTH + 1),
+                "", ".a", "-a", "a b", "a/b", "a#", "a*", "a::b", "x'", "é")) {
+            assertEquals(Topic.isValid(name), ReplayService.TOPIC.matcher(name).matches(), name);
+        }
+    }
+
+    private static Registration registration(String topic, String purpose, Exchange exchange) {
+        return new Registration(Topic.of(topic), Purpose.of(purpose), exchange, new Redelivery(1, 0, 1, 0), Instant.EPOCH);
     }
 
     private ActiveMQServer server() {
         return broker.getActiveMQServer();
     }
 
-    private void start() throws Exception {
-        File dir = data.toFile();
-        Configuration config = TestBrokers.persistent("replay-test", dir, URL)
-                .setIDCacheSize(1000)
+    private static ReplayService plugin(ActiveMQServer server) {
+        return server.getBrokerPlugins().stream().filter(ReplayService.class::isInstance).map(ReplayService.class::cast)
+                .findFirst().orElseThrow();
+    }
+
+    private TestBrokers.AdminConnection connect(String url) throws Exception {
+        TestBrokers.AdminConnection connection = new TestBrokers.AdminConnection(url);
+        connections.add(connection);
+        return connection;
+    }
+
+    private void closeConnections() {
+        connections.forEach(TestBrokers.AdminConnection::close);
+        connections.clear();
+    }
+
+    private void start(boolean withPlugin, boolean withRetention) throws Exception {
+        Configuration config = configure(TestBrokers.persistent("replay-test", data.toFile(), URL), withPlugin, withRetention);
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(config);
+        broker.start();
+    }
+
+    /** A member of a shared-store pair: both take turns on one store, which the node manager guards. */
+    private ActiveMQServer sharedStore(NodeManager store, Configuration config) {
+        ActiveMQServer server = new ActiveMQServerImpl(config) {
+            @Override
+            protected NodeManager createNodeManager(File directory, boolean replicatingBackup) {
+                return store;
+            }
+        };
+        servers.add(server);
+        return server;
+    }
+
+    /** As the embedded broker is configured, with or without the replay plugin and retention. */
+    private Configuration configure(Configuration config, boolean withPlugin, boolean withRetention) {
+        config.setIDCacheSize(1000)
                 .setPersistIDCache(true)
                 .addAddressSetting("#", new AddressSettings()
                         .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                         .setAutoDeleteQueues(false)
                         .setAutoDeleteAddresses(false));
         config.registerBrokerPlugin(new InboundEventPlugin());
-        RetentionReplay.configure(config);
-        config.setJournalRetentionDirectory(new File(dir, "retention").getPath());
-        config.setJournalRetentionPeriod(TimeUnit.DAYS, 1);
-        broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(config);
-        broker.start();
+        if (withPlugin) {
+            RetentionReplay.configure(config);
+        }
+        if (withRetention) {
+            config.setJournalRetentionDirectory(new File(data.toFile(), "retention").getPath());
+            config.setJournalRetentionPeriod(TimeUnit.DAYS, 1);
+        }
+        return config;
     }
 
     /** Publishes round robin from several sessions, one blocking send at a time: the send order is the store order. */
-    private List<String> publish(String topic, int count, int publishers) throws Exception {
+    private static List<String> publish(String url, String topic, int count, int publishers) throws Exception {
         List<String> ids = new ArrayList<>();
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(URL);
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
              ClientSessionFactory factory = locator.createSessionFactory()) {
             List<ClientSession> sessions = new ArrayList<>();
             List<ClientProducer> producers = new ArrayList<>();
@@ -123,7 +403,7 @@ class RetentionReplayTest {
                 for (int p = 0; p < publishers; p++) {
                     ClientSession session = factory.createSession();
                     sessions.add(session);
-                    if (p == 0 && session.queueQuery(SimpleString.of(BrokerNames.DISPATCH_QUEUE)).isExists() == false) {
+                    if (p == 0 && !session.queueQuery(SimpleString.of(BrokerNames.DISPATCH_QUEUE)).isExists()) {
                         session.createQueue(QueueConfiguration.of(BrokerNames.DISPATCH_QUEUE).setAddress(BrokerNames.INBOUND)
                                 .setRoutingType(RoutingType.MULTICAST).setDurable(true));
                     }
@@ -132,7 +412,7 @@ class RetentionReplayTest {
                 for (int i = 0; i < count; i++) {
                     int p = i % publishers;
                     ClientMessage m = sessions.get(p).createMessage(true);
-                    String id = topic + "-" + i;
+                    String id = topic + "-" + EVENTS.incrementAndGet(); // unique: the broker drops a repeated id
                     m.putStringProperty(CloudEventProperties.TYPE, topic);
                     m.putStringProperty(CloudEventProperties.ID, id);
                     m.putStringProperty(CloudEventProperties.SOURCE, "/test");
@@ -149,17 +429,17 @@ class RetentionReplayTest {
         return ids;
     }
 
-    private void createTarget() throws Exception {
+    private static void createTarget(ActiveMQServer server) throws Exception {
         for (String queue : List.of(SIBLING_QUEUE, TARGET_QUEUE)) {
-            server().createQueue(QueueConfiguration.of(queue).setAddress(TOPIC_ADDRESS).setRoutingType(RoutingType.MULTICAST)
+            server.createQueue(QueueConfiguration.of(queue).setAddress(TOPIC_ADDRESS).setRoutingType(RoutingType.MULTICAST)
                     .setDurable(true).setAutoCreateAddress(true), true);
         }
     }
 
     /** The ids in the queue, in queue order, without consuming them; fails if one has a duplicate-ID key. */
-    private static List<String> browse(String queue) throws Exception {
+    private static List<String> browse(String url, String queue) throws Exception {
         List<String> ids = new ArrayList<>();
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(URL);
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession()) {
             session.start();
