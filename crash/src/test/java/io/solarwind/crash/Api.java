@@ -47,6 +47,15 @@ final class Api {
         }
     }
 
+    /** GET of the purpose: its registration as JSON. */
+    String purpose(String topic, String purpose) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder().GET(), "/api/v1/topics/" + topic + "/purposes/" + purpose, false);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + topic + "/" + purpose + " at " + http + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
     /** Whether GET of the purpose answers 200 (true) or 404 (false). */
     boolean knows(String topic, String purpose) {
         HttpResponse<String> r = send(HttpRequest.newBuilder().GET(), "/api/v1/topics/" + topic + "/purposes/" + purpose, false);

@@ -172,14 +172,22 @@ class HaIT {
                 + "20 purposes registered through the standby server each got the event published right after");
     }
 
-    /** (b) and (c): broker and server kills while publishing; nothing acknowledged lost or duplicated; replay afterwards. */
+    /**
+     * (b) and (c): broker and server kills while publishing; nothing acknowledged lost or
+     * duplicated; replay afterwards. The events are uploads of the video-pipeline example, whose
+     * handlers run in both servers with the pair's two brokers given to their resource adapter: its
+     * encoder fires {@code video.encoded} with the id {@code encoded-<upload id>} for each upload,
+     * which a purpose of the test collects, so an upload the handlers never took would show.
+     */
     private void failoversWhilePublishing(int rounds, int events) throws Exception {
-        String topic = "ha.events." + run;
+        String topic = "video.uploaded";
         String probeTopic = "ha.probe." + run;
+        awaitHandlers();
         Instant began = Instant.now().minusSeconds(1);
         Map<String, String> direct = new LinkedHashMap<>();
         direct.put("alpha", apiA.register(topic, "alpha", "direct"));
         direct.put("beta", apiB.register(topic, "beta", "direct"));
+        String encoded = apiA.register("video.encoded", "ha-collector", "direct");
         String probeQueue = apiB.register(probeTopic, "probe", "direct");
 
         ledger = new Ledger(run, events);
@@ -224,6 +232,18 @@ class HaIT {
             }
             report.line(String.format("published %d events in %d ms (%d over HTTP, %d over JMS; %d sent more than once, %d failed sends)",
                     events, publishMillis, ledger.httpAcknowledged(), ledger.jmsAcknowledged(), ledger.retriedEvents(), ledger.failedAttempts()));
+
+            // every upload was handled by the example's encoder in one server or the other, across the failovers
+            Map<String, Integer> handled = new LinkedHashMap<>();
+            Processes.await(Duration.ofMinutes(3), () -> {
+                drainInto(queues, encoded, handled);
+                return handled.size() >= ledger.acknowledgedCount();
+            });
+            Map<String, Integer> byUpload = new LinkedHashMap<>();
+            handled.forEach((id, times) -> byUpload.put(id.startsWith("encoded-") ? id.substring("encoded-".length()) : id, times));
+            Counts h = compare("handled by the encoder (video.encoded, encoded-<id>)", ledger, byUpload);
+            assertEquals(0, h.lost, "every acknowledged upload was handled after the failovers");
+            assertEquals(0, h.duplicated, "the encoder's event of an upload handled again is dropped by duplicate detection");
 
             // replay after the failovers: a purpose registered now gets every event of the run
             String late = apiB.register(topic, "late", "direct");
@@ -287,6 +307,26 @@ class HaIT {
         assertEquals("standby", restartedApi.dispatcher(), "the restarted server stands by");
         report.line(String.format("kill %d: the server with the active dispatcher at %d acknowledged; the other dispatched an event %d ms "
                 + "after the kill; the killed one restarted and stood by after %d ms", kill, acked, toDispatching, restart));
+    }
+
+    /** Waits until the example's handlers in both servers registered their purposes and connected (two encoder sessions each). */
+    private void awaitHandlers() {
+        boolean connected = Processes.await(Duration.ofMinutes(2), () -> {
+            try {
+                return apiA.purpose("video.uploaded", "encode-mp4").contains("\"consumers\":4");
+            } catch (AssertionError notYet) {
+                return false;
+            }
+        });
+        assertTrue(connected, "the example's encoders in both servers consume: " + apiA.purpose("video.uploaded", "encode-mp4"));
+    }
+
+    private static void drainInto(BrokerQueues queues, String queue, Map<String, Integer> into) {
+        try {
+            queues.drain(queue, 500).forEach((id, n) -> into.merge(id, n, Integer::sum));
+        } catch (Exception e) {
+            throw new AssertionError("draining " + queue + " failed: " + e, e);
+        }
     }
 
     private void awaitReady(LibertyServer server) {

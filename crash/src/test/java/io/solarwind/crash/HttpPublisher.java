@@ -45,7 +45,7 @@ final class HttpPublisher implements Runnable {
                         .header("ce-source", SOURCE)
                         .header("ce-specversion", "1.0")
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}", StandardCharsets.UTF_8))
+                        .POST(HttpRequest.BodyPublishers.ofString(Ledger.body(n), StandardCharsets.UTF_8))
                         .build();
                 ledger.attempted(n);
                 int status;

@@ -39,7 +39,7 @@ final class JmsPublisher implements Runnable {
                     ledger.attempted(n);
                     try {
                         connect();
-                        TextMessage message = session.createTextMessage("{\"n\":" + n + "}");
+                        TextMessage message = session.createTextMessage(Ledger.body(n));
                         message.setStringProperty("ce_type", topic);
                         message.setStringProperty("ce_id", ledger.id(n));
                         message.setStringProperty("ce_source", SOURCE);

@@ -37,6 +37,14 @@ final class Ledger {
         this.state = new AtomicIntegerArray(events);
     }
 
+    /**
+     * The data of event {@code n}: its number, and an upload as the video-pipeline example's
+     * handlers read it (so the same events can go through handlers: see {@code HaIT}).
+     */
+    static String body(int n) {
+        return "{\"n\":" + n + ",\"video\":\"clip-" + n + ".mov\",\"bytes\":" + (n + 1) + "}";
+    }
+
     int events() {
         return events;
     }
