@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 final class Api {
     private static final Pattern DESTINATION = Pattern.compile("\"destination\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern DISPATCHER = Pattern.compile("\"dispatcher\"\\s*:\\s*\"([a-z]+)\"");
+    private static final Pattern ID = Pattern.compile("\"id\"\s*:\s*\"([^\"]+)\"");
     private static final Pattern REPLAYED = Pattern.compile("\"replayed\"\\s*:\\s*(\\d+)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -54,6 +55,29 @@ final class Api {
             throw new AssertionError("GET " + topic + "/" + purpose + " at " + http + " answered " + r.statusCode() + ": " + r.body());
         }
         return r.body();
+    }
+
+    /** The ids of the purpose's dead letters (at most 500, oldest first). */
+    java.util.List<String> deadLetters(String topic, String purpose) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder().GET(), "/api/v1/topics/" + topic + "/purposes/" + purpose + "/dead-letters", false);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("dead letters of " + topic + "/" + purpose + " at " + http + " answered " + r.statusCode() + ": " + r.body());
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        Matcher m = ID.matcher(r.body());
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** Sends a dead letter back to its purpose. */
+    void retryDeadLetter(String topic, String purpose, String id) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.noBody()),
+                "/api/v1/topics/" + topic + "/purposes/" + purpose + "/dead-letters/" + id + "/retry", false);
+        if (r.statusCode() != 202) {
+            throw new AssertionError("retrying " + id + " at " + http + " answered " + r.statusCode() + ": " + r.body());
+        }
     }
 
     /** Whether GET of the purpose answers 200 (true) or 404 (false). */
