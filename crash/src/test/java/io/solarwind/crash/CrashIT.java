@@ -54,7 +54,9 @@ class CrashIT {
     private final Path work = Path.of(System.getProperty("crash.work", "target/crash"));
     private final Path logs = work.resolve("logs");
     private LibertyServer server;
-    private StandaloneBroker broker;
+    private BrokerProcess broker;
+    /** Broker restarts after which /health/ready stayed DOWN for a minute. */
+    private int readinessDown;
     private Ledger ledger;
     private Thread cleanupHook;
     private BrokerQueues probe;
@@ -77,20 +79,18 @@ class CrashIT {
 
         Files.createDirectories(logs);
         int brokerPort = Integer.parseInt(System.getProperty("crash.broker.port"));
-        broker = new StandaloneBroker(Path.of(System.getProperty("crash.artemis.home")), work.resolve("broker"),
-                Path.of(System.getProperty("crash.broker.xml")), Path.of(System.getProperty("crash.broker.plugin")),
-                pathProperty("crash.broker.users"), pathProperty("crash.broker.roles"), logs, brokerPort);
+        broker = BrokerProcess.single(BrokerProcess.Setup.fromProperties(logs), work.resolve("broker"), brokerPort);
         server = new LibertyServer(Path.of(System.getProperty("solarwind.it.wlp")), System.getProperty("solarwind.it.server"),
                 System.getProperty("solarwind.it.http"), logs);
         cleanupHook = new Thread(this::killEverything, "crash-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupHook);
 
-        Report report = new Report(work.resolve("report.txt"));
+        Report report = new Report(work.resolve("report.txt"), "crash");
         report.line("Crash test " + Instant.now() + ": " + events + " events, kills " + plan + ", "
                 + httpPublishers + " HTTP + " + jmsPublishers + " JMS publishers, seed " + seed);
         long began = System.nanoTime();
         broker.create();
-        report.line("broker started in " + broker.start() + " ms at " + broker.url());
+        report.line("broker started in " + broker.startActive() + " ms at " + broker.url());
         report.line("Solar Wind started and ready in " + server.start(Duration.ofMinutes(3)) + " ms at " + server.http());
 
         String run = "crash-" + UUID.randomUUID().toString().substring(0, 8);
@@ -135,18 +135,18 @@ class CrashIT {
                                 + "restart to ready %d ms; %d acknowledged meanwhile",
                         i + 1, plan.get(i) == Kind.SERVER ? "" : " (catching up)", ackedAtKill, backlog, pause, start,
                         ledger.acknowledgedCount() - ackedAtKill));
-                report.add("server kill to ready", Processes.millisSince(killed));
+                report.add("server kill to ready ms", Processes.millisSince(killed));
             } else {
                 closeProbe();
                 broker.kill();
                 Processes.sleep(pause);
-                long start = broker.start();
+                long start = broker.startActive();
                 long brokerBack = System.nanoTime();
                 String ready = awaitReadyAfterBrokerRestart(report);
                 report.line(String.format("kill %d: broker at %d acknowledged, %d waiting for dispatch; down %d ms, broker start %d ms, "
                                 + "Solar Wind %s %d ms later; %d acknowledged meanwhile",
                         i + 1, ackedAtKill, backlog, pause, start, ready, Processes.millisSince(brokerBack), ledger.acknowledgedCount() - ackedAtKill));
-                report.add("broker kill to " + ready, Processes.millisSince(killed));
+                report.add("broker kill to " + ready + " ms", Processes.millisSince(killed));
             }
             ledger.allowUpTo((share + 1) * segment + segment / 2);
         }
@@ -216,7 +216,7 @@ class CrashIT {
             totalUnknown += unknown;
         }
         report.line(String.format("RESULT: lost %d, duplicated %d, dead letters %d, readiness DOWN after %d broker restart(s), total %d s",
-                totalLost, totalDuplicates, deadLetters, report.readinessDown, Processes.millisSince(began) / 1000));
+                totalLost, totalDuplicates, deadLetters, readinessDown, Processes.millisSince(began) / 1000));
         report.figures();
 
         server.stop();
@@ -282,7 +282,7 @@ class CrashIT {
             return "ready";
         }
         String health = server.health();
-        report.readinessDown++;
+        readinessDown++;
         report.line("  /health/ready still DOWN a minute after the broker restart: " + health);
         assertTrue(!requireReady(), "Solar Wind not ready a minute after a broker restart: " + health);
         awaitDispatching(Duration.ofMinutes(1));
@@ -377,11 +377,6 @@ class CrashIT {
         return plan;
     }
 
-    private static Path pathProperty(String name) {
-        String value = System.getProperty(name, "");
-        return value.isBlank() ? null : Path.of(value.trim());
-    }
-
     private static int intProperty(String name, int fallback) {
         String value = System.getProperty(name, "");
         return value.isBlank() ? fallback : Integer.parseInt(value.trim());
@@ -394,36 +389,5 @@ class CrashIT {
         SERVER_CATCHING_UP,
         /** the broker, at the next share of acknowledged events */
         BROKER
-    }
-
-    /** What the run prints and writes, line by line, to target/crash/report.txt. */
-    private static final class Report {
-        private final Path file;
-        private final Map<String, List<Long>> figures = new LinkedHashMap<>();
-        private int readinessDown;
-
-        Report(Path file) throws IOException {
-            this.file = file;
-            Files.writeString(file, "");
-        }
-
-        void line(String line) {
-            System.out.println("[crash] " + line);
-            try {
-                Files.writeString(file, line + "\n", java.nio.file.StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        void add(String figure, long value) {
-            figures.computeIfAbsent(figure, k -> new ArrayList<>()).add(value);
-        }
-
-        void figures() {
-            figures.forEach((name, values) -> line(name + " ms: min " + values.stream().mapToLong(v -> v).min().orElse(0)
-                    + ", mean " + Math.round(values.stream().mapToLong(v -> v).average().orElse(0))
-                    + ", max " + values.stream().mapToLong(v -> v).max().orElse(0)));
-        }
     }
 }

@@ -39,7 +39,7 @@ class EmbeddedPairIT {
     @Test
     void theBackupHalfTakesOverWhenTheServerWithTheActiveBrokerIsKilledAndHandsBack() throws Exception {
         int events = Integer.parseInt(System.getProperty("pair.events", "1500"));
-        PairBroker.deleteTree(work.resolve("shared")); // the pair's journal, of an earlier run
+        BrokerProcess.deleteTree(work.resolve("shared")); // the pair's journal, of an earlier run
         Files.createDirectories(logs);
         Path wlp = Path.of(System.getProperty("solarwind.it.wlp"));
         serverA = new LibertyServer(wlp, System.getProperty("pair.server.a"), System.getProperty("pair.http.a"), logs);
@@ -149,10 +149,6 @@ class EmbeddedPairIT {
         if (ledger != null) {
             ledger.stop();
         }
-        for (LibertyServer server : new LibertyServer[] {serverA, serverB}) {
-            if (server != null) {
-                server.process().ifPresent(Processes::kill);
-            }
-        }
+        LibertyServer.killAll(serverA, serverB);
     }
 }

@@ -10,10 +10,8 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,8 +54,8 @@ class HaIT {
     private final Path work = Path.of(System.getProperty("ha.work", "target/ha"));
     private final Path logs = work.resolve("logs");
     private final String run = "ha" + UUID.randomUUID().toString().substring(0, 6);
-    private PairBroker primary;
-    private PairBroker backup;
+    private BrokerProcess primary;
+    private BrokerProcess backup;
     private LibertyServer serverA;
     private LibertyServer serverB;
     private Api apiA;
@@ -77,21 +75,16 @@ class HaIT {
     }
 
     private void startEverything() throws Exception {
-        PairBroker.deleteTree(work);
+        BrokerProcess.deleteTree(work);
         Files.createDirectories(logs);
-        report = new Report(work.resolve("report.txt"));
+        report = new Report(work.resolve("report.txt"), "ha");
         int primaryPort = Integer.parseInt(System.getProperty("ha.broker.primary.port"));
         int backupPort = Integer.parseInt(System.getProperty("ha.broker.backup.port"));
-        Path script = Path.of(System.getProperty("ha.create-instance"));
-        Map<String, String> env = Map.of(
-                "ARTEMIS_HOME", System.getProperty("crash.artemis.home"),
-                "SOLARWIND_BROKER_PLUGIN", System.getProperty("crash.broker.plugin"),
-                "SOLARWIND_BROKER_USERS", System.getProperty("crash.broker.users"),
-                "SOLARWIND_BROKER_ROLES", System.getProperty("crash.broker.roles"));
+        BrokerProcess.Setup setup = BrokerProcess.Setup.fromProperties(logs);
         Path shared = work.resolve("shared");
         Files.createDirectories(shared);
-        primary = new PairBroker("primary", script, env, work.resolve("primary"), primaryPort, backupPort, shared, CLUSTER_PASSWORD, logs);
-        backup = new PairBroker("backup", script, env, work.resolve("backup"), backupPort, primaryPort, shared, CLUSTER_PASSWORD, logs);
+        primary = BrokerProcess.half("primary", setup, work.resolve("primary"), primaryPort, backupPort, shared, CLUSTER_PASSWORD);
+        backup = BrokerProcess.half("backup", setup, work.resolve("backup"), backupPort, primaryPort, shared, CLUSTER_PASSWORD);
         pairUrl = "(" + primary.url() + "," + backup.url() + ")?ha=true&reconnectAttempts=-1&initialConnectAttempts=-1&retryInterval=100";
         Runtime.getRuntime().addShutdownHook(new Thread(this::killEverything, "ha-cleanup"));
 
@@ -279,8 +272,8 @@ class HaIT {
     }
 
     private void killActiveBroker(int kill, int acked, Probe probe) throws Exception {
-        PairBroker active = primary.isActive() ? primary : backup;
-        PairBroker passive = active == primary ? backup : primary;
+        BrokerProcess active = primary.isActive() ? primary : backup;
+        BrokerProcess passive = active == primary ? backup : primary;
         long killed = System.nanoTime();
         active.kill();
         assertTrue(passive.awaitActive(Duration.ofMinutes(2)), "the " + passive.role() + " took over; see " + passive.log());
@@ -290,8 +283,8 @@ class HaIT {
         awaitReady(serverA);
         awaitReady(serverB);
         long toReady = Processes.millisSince(killed);
-        report.add("broker kill to dispatching again", toDispatching);
-        report.add("broker kill to both servers ready", toReady);
+        report.add("broker kill to dispatching again ms", toDispatching);
+        report.add("broker kill to both servers ready ms", toReady);
 
         // the killed half comes back; the primary takes its place back (fail-back)
         long restarted = System.nanoTime();
@@ -302,7 +295,7 @@ class HaIT {
             assertTrue(Processes.await(Duration.ofMinutes(1), () -> !backup.isActive()), "the backup is passive again after the fail-back");
             probe.roundTrip(Duration.ofMinutes(2));
             back = "failed back after " + Processes.millisSince(restarted) + " ms";
-            report.add("primary restart to fail-back, dispatching", Processes.millisSince(restarted));
+            report.add("primary restart to fail-back, dispatching ms", Processes.millisSince(restarted));
         } else {
             back = "restarted as the backup";
         }
@@ -322,7 +315,7 @@ class HaIT {
         probe.roundTrip(Duration.ofMinutes(2));
         long toDispatching = Processes.millisSince(killed);
         assertEquals("active", otherApi.dispatcher(), "the other server's dispatcher took over");
-        report.add("server kill to dispatching again (the other server)", toDispatching);
+        report.add("server kill to dispatching again (the other server) ms", toDispatching);
         long restart = active.start(READY);
         Api restartedApi = active == serverA ? apiA : apiB;
         assertEquals("standby", restartedApi.dispatcher(), "the restarted server stands by");
@@ -421,16 +414,8 @@ class HaIT {
         if (ledger != null) {
             ledger.stop();
         }
-        for (LibertyServer server : new LibertyServer[] {serverA, serverB}) {
-            if (server != null) {
-                try {
-                    server.process().ifPresent(Processes::kill);
-                } catch (RuntimeException e) {
-                    System.err.println("Could not kill " + server.http() + ": " + e);
-                }
-            }
-        }
-        for (PairBroker broker : new PairBroker[] {primary, backup}) {
+        LibertyServer.killAll(serverA, serverB);
+        for (BrokerProcess broker : new BrokerProcess[] {primary, backup}) {
             if (broker != null) {
                 broker.kill();
             }
@@ -500,38 +485,6 @@ class HaIT {
             } finally {
                 factory.close();
             }
-        }
-    }
-
-    /** What the run prints and writes, line by line, to target/ha/report.txt, with figures as min, median, max. */
-    private static final class Report {
-        private final Path file;
-        private final Map<String, List<Long>> figures = new LinkedHashMap<>();
-
-        Report(Path file) throws IOException {
-            this.file = file;
-            Files.writeString(file, "");
-        }
-
-        void line(String line) {
-            System.out.println("[ha] " + line);
-            try {
-                Files.writeString(file, line + "\n", StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        void add(String figure, long value) {
-            figures.computeIfAbsent(figure, k -> new ArrayList<>()).add(value);
-        }
-
-        void figures() {
-            figures.forEach((name, values) -> {
-                List<Long> sorted = values.stream().sorted().toList();
-                line(name + " ms: min " + sorted.get(0) + ", median " + sorted.get(sorted.size() / 2) + ", max "
-                        + sorted.get(sorted.size() - 1) + " (" + sorted.size() + ")");
-            });
         }
     }
 }

@@ -113,6 +113,19 @@ final class LibertyServer {
         process().ifPresent(Processes::kill);
     }
 
+    /** SIGKILL to each of these servers that runs (null ones are skipped); a failure is reported, not thrown. */
+    static void killAll(LibertyServer... servers) {
+        for (LibertyServer server : servers) {
+            if (server != null) {
+                try {
+                    server.process().ifPresent(Processes::kill);
+                } catch (RuntimeException e) {
+                    System.err.println("Could not kill the server at " + server.http() + ": " + e);
+                }
+            }
+        }
+    }
+
     /** The server's JVM, if it runs. */
     Optional<ProcessHandle> process() {
         Path pidFile = wlp.resolve("usr/servers/.pid").resolve(name + ".pid");

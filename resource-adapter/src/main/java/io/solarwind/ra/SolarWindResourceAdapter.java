@@ -35,6 +35,11 @@ public class SolarWindResourceAdapter extends ActiveMQResourceAdapter {
      */
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        // Liberty's transaction manager recovers the handlers' in-doubt transactions itself (a handler's
+        // server killed between the two phases of its commit leaves the event and what it fired prepared
+        // on the broker): it asks the adapter for the XA resources of its activations, which Artemis
+        // hands out only without its own "auto recovery" (meant for servers with a recovery registry)
+        setUseAutoRecovery(false);
         String parameters = getConnectionParameters();
         int brokers = parameters == null || parameters.isBlank() ? 1 : parameters.split(",").length;
         String connector = getConnectorClassName();

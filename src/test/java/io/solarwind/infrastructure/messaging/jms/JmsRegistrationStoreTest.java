@@ -13,7 +13,6 @@ import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.broker.TestBrokers;
 import io.solarwind.infrastructure.messaging.BrokerNames;
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -24,17 +23,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,12 +47,12 @@ class JmsRegistrationStoreTest {
     @TempDir
     Path data;
     private EmbeddedActiveMQ broker;
-    private TestConnection connection;
+    private TestBrokers.AdminConnection connection;
 
     @AfterEach
     void stop() throws Exception {
         if (connection != null) {
-            connection.closeAll();
+            connection.close();
         }
         if (broker != null) {
             broker.stop();
@@ -140,12 +135,12 @@ class JmsRegistrationStoreTest {
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.start();
-        connection = new TestConnection();
+        connection = new TestBrokers.AdminConnection(URL);
         new BrokerTopology(connection).ensure();
     }
 
     private void restart() throws Exception {
-        connection.closeAll();
+        connection.close();
         broker.stop();
         start();
     }
@@ -188,39 +183,5 @@ class JmsRegistrationStoreTest {
         assertEquals(all.size(), all.stream().map(RegistryChange::key).distinct().count(), "one change per key: " + all);
         return all.stream().map(c -> c.isDeletion() ? c.key() + "@" + c.version() + " deleted" : describe(c.registration(), c.version()))
                 .collect(Collectors.toSet());
-    }
-
-    /** The server's broker connection, on the broker in this JVM: a JMS connection and a core session for administration. */
-    private static final class TestConnection extends BrokerConnection {
-        private final ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(URL);
-        private final Connection jms;
-        private final Session adminSession;
-        private final ClientSession admin;
-
-        TestConnection() throws JMSException {
-            jms = factory.createConnection();
-            jms.start();
-            adminSession = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            admin = ((ActiveMQSession) adminSession).getCoreSession();
-        }
-
-        @Override
-        public Connection connection() {
-            return jms;
-        }
-
-        @Override
-        public synchronized <T> T admin(String what, AdminCall<T> call) {
-            try {
-                return call.apply(admin);
-            } catch (ActiveMQException e) {
-                throw new IllegalStateException(what + ": " + e.getMessage(), e);
-            }
-        }
-
-        void closeAll() throws JMSException {
-            jms.close();
-            factory.close();
-        }
     }
 }
