@@ -6,14 +6,27 @@
 #   bench/run.sh                          # scenarios 1-6, 3 rounds of 10 s
 #   bench/run.sh --rounds 1 --seconds 5   # quicker
 #   bench/run.sh --scenarios 4 --topics 1000   # scenario 4 on fewer topics
+#   bench/run.sh --scenarios 1 --systems "Solar Wind,Solar Wind pair,raw Artemis"   # also starts the pair's two servers
 #
-# Needs Debian's rabbitmq-server and libaio1 (installed here with apt-get when missing).
+# Needs Debian's rabbitmq-server and libaio1 (installed here with apt-get when missing; RabbitMQ only
+# when the systems include it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HTTP_PORT=${BENCH_HTTP_PORT:-9180}
 BROKER_PORT=${BENCH_BROKER_PORT:-61716}
 
-if ! command -v rabbitmq-server >/dev/null; then
+# the systems asked for, as Bench reads them (--option value pairs): RabbitMQ is started only when
+# one of them, the pair's two servers only when "Solar Wind pair" is named
+SYSTEMS="Solar Wind,raw Artemis,RabbitMQ"
+ARGS=("$@")
+for ((i = 0; i + 1 < ${#ARGS[@]}; i += 2)); do
+  if [ "${ARGS[i]}" = --systems ]; then SYSTEMS=${ARGS[i + 1]}; fi
+done
+RABBIT=; PAIR=
+case ",$SYSTEMS," in *,RabbitMQ,*) RABBIT=yes ;; esac
+case ",$SYSTEMS," in *",Solar Wind pair,"*) PAIR=yes ;; esac
+
+if [ -n "$RABBIT" ] && ! command -v rabbitmq-server >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
 fi
 # Artemis's ASYNCIO journal needs libaio; without it the broker falls back to NIO (about three times
@@ -26,14 +39,22 @@ mvn -q install -DskipTests
 mvn -q -pl bench package -DskipTests
 
 STARTED_RABBIT=
+# the pair's two servers (see below): name, HTTP port, broker port, role, the other half's broker port
+PAIR_A=(solarwind-bench-pa $((HTTP_PORT + 1)) $((BROKER_PORT + 1)) primary $((BROKER_PORT + 2)))
+PAIR_B=(solarwind-bench-pb $((HTTP_PORT + 2)) $((BROKER_PORT + 2)) backup $((BROKER_PORT + 1)))
 cleanup() {
   mvn -q -pl src liberty:stop -Dsolarwind.server.name=solarwind-bench >/dev/null 2>&1 || true
+  if [ -n "$PAIR" ]; then
+    # the backup half first: stopping the primary first would make the backup's broker take over
+    mvn -q -pl src liberty:stop -Dsolarwind.server.name="${PAIR_B[0]}" >/dev/null 2>&1 || true
+    mvn -q -pl src liberty:stop -Dsolarwind.server.name="${PAIR_A[0]}" >/dev/null 2>&1 || true
+  fi
   # a RabbitMQ that was running before keeps running
   if [ -n "$STARTED_RABBIT" ]; then rabbitmqctl stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
-if ! rabbitmqctl status >/dev/null 2>&1; then
+if [ -n "$RABBIT" ] && ! rabbitmqctl status >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
     # rabbitmq-server switches to its user through su, whose PAM limits give 1,024 file handles:
     # too few for scenario 4's 20,000 durable queues (RabbitMQ then hangs recovering them)
@@ -44,7 +65,7 @@ if ! rabbitmqctl status >/dev/null 2>&1; then
   STARTED_RABBIT=yes
   sleep 2
 fi
-rabbitmqctl await_startup >/dev/null
+if [ -n "$RABBIT" ]; then rabbitmqctl await_startup >/dev/null; fi
 
 # a server of its own, with an empty journal, so that earlier runs weigh nothing; BENCH_KEEP_JOURNAL=1
 # keeps it, with the purposes scenario 4 registered in an earlier run (registering 30,000 takes long)
@@ -54,14 +75,45 @@ if [ -z "${BENCH_KEEP_JOURNAL:-}" ]; then
 fi
 mvn -q -pl src liberty:create liberty:deploy liberty:start "${SERVER[@]}" \
     -Dsolarwind.https.port=$((HTTP_PORT + 363)) -Dsolarwind.broker.port=$BROKER_PORT
-for _ in $(seq 1 600); do
-  curl -fs http://localhost:$HTTP_PORT/health/ready >/dev/null && break
-  sleep 1
-done
+await_ready() {
+  for _ in $(seq 1 600); do
+    curl -fs "http://localhost:$1/health/ready" >/dev/null && return
+    sleep 1
+  done
+}
+await_ready $HTTP_PORT
 
 # the server's JVM, for its heap (scenario 4): the Liberty launched from this checkout
-SERVER_PID=$(pgrep -f "$PWD/src/target/liberty/wlp/bin/tools/ws-server.jar solarwind-bench" | head -1 || true)
+SERVER_PID=$(pgrep -f "$PWD/src/target/liberty/wlp/bin/tools/ws-server.jar solarwind-bench( |$)" | head -1 || true)
+
+# "Solar Wind pair": two more servers, each embedding one half of a shared-store broker pair, with
+# one data directory (emptied like the bench server's journal). The HA settings are environment
+# variables of liberty:start, which the server's JVM inherits; the primary starts first, so its
+# server dispatches and the backup's stands by. Bench registers on the backup's server.
+PAIR_ARGS=()
+if [ -n "$PAIR" ]; then
+  PAIR_STORE=$PWD/src/target/bench-pair-store
+  if [ -z "${BENCH_KEEP_JOURNAL:-}" ]; then
+    rm -rf "$PAIR_STORE"
+  fi
+  start_half() { # name, HTTP port, broker port, role, the other half's broker port
+    SOLARWIND_BROKER_HA=$4 SOLARWIND_BROKER_HA_PEER=localhost:$5 SOLARWIND_BROKER_DATA_DIR=$PAIR_STORE \
+    SOLARWIND_BROKER_CLUSTER_PASSWORD=bench-pair-only \
+      mvn -q -pl src liberty:create liberty:deploy liberty:start -Dsolarwind.server.name="$1" \
+        -Dsolarwind.http.port="$2" -Dsolarwind.https.port=$(($2 + 363)) -Dsolarwind.broker.port="$3"
+    await_ready "$2"
+    # the settings reached the server's JVM: its broker is the half it was told to be
+    if ! curl -fs -u admin:admin-dev-only "http://localhost:$2/api/v1/broker" | grep -q "\"embeddedRole\":\"$4\""; then
+      echo "$1: its broker is not the pair's $4: $(curl -s -u admin:admin-dev-only "http://localhost:$2/api/v1/broker")" >&2
+      exit 1
+    fi
+  }
+  start_half "${PAIR_A[@]}"
+  start_half "${PAIR_B[@]}"
+  PAIR_ARGS=(--pair-broker "(tcp://localhost:${PAIR_A[2]},tcp://localhost:${PAIR_B[2]})?ha=true&reconnectAttempts=-1&initialConnectAttempts=-1"
+             --pair-http "http://localhost:${PAIR_B[1]}")
+fi
 
 java -cp "bench/target/solarwind-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" io.solarwind.bench.Bench \
     --http http://localhost:$HTTP_PORT --broker tcp://localhost:$BROKER_PORT --rabbit localhost:5672 \
-    --server-pid "${SERVER_PID:-0}" "$@"
+    --server-pid "${SERVER_PID:-0}" "${PAIR_ARGS[@]}" "$@"

@@ -28,7 +28,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * <p>Scenario 4 runs last (its 30,000 purposes and their consumers should not weigh on the
  * others) and is set up once per system for all its rounds; its table row sits between 3 and 5.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results]</pre>
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results] [--pair-broker URL --pair-http URL]</pre>
  */
 public final class Bench {
     private static final byte[] KILOBYTE = new byte[1024];
@@ -39,6 +39,16 @@ public final class Bench {
      * transacted path on this broker has Solar Wind's latency tail says where that tail comes from.
      */
     static final String FORWARDER = "Artemis forwarder";
+    /**
+     * Solar Wind on a shared-store broker pair, for what the pair costs against the single server
+     * side by side: two more Liberty servers (bench/run.sh starts them when this is named in
+     * {@code --systems}), each embedding one half; the servers reach their broker over TCP with HA
+     * client settings instead of in-VM, and the halves keep a cluster connection. Both halves share
+     * one journal, so no replication is measured. The same rig as Solar Wind, publishing and
+     * consuming with the pair's failover URL ({@code --pair-broker}), registering on
+     * {@code --pair-http} (the server whose dispatcher stands by: a registration crosses servers).
+     */
+    static final String PAIR = "Solar Wind pair";
 
     private final Map<String, Supplier<Rig>> systems = new LinkedHashMap<>();
     private final int seconds;
@@ -60,13 +70,21 @@ public final class Bench {
         String[] rabbit = args.getOrDefault("rabbit", "localhost:5672").split(":");
         boolean keep = !Boolean.parseBoolean(args.getOrDefault("delete-purposes", "false"));
         systems.put("Solar Wind", () -> JmsRig.solarWind(broker, http).keepPurposes(keep));
+        String pairBroker = args.get("pair-broker");
+        String pairHttp = args.get("pair-http");
+        systems.put(PAIR, () -> JmsRig.solarWind(pairBroker, pairHttp).keepPurposes(keep)); // next to the single server in the table
         systems.put("raw Artemis", () -> JmsRig.rawArtemis(broker));
         systems.put("RabbitMQ", () -> new RabbitRig(rabbit[0], Integer.parseInt(rabbit[1])));
         systems.put(FORWARDER, () -> JmsRig.forwarder(broker));
         if (args.containsKey("systems")) {
             systems.keySet().retainAll(List.of(args.get("systems").split(",")));
         } else {
-            systems.remove(FORWARDER); // only when named: it answers a question about Artemis, it is no baseline of the issue
+            // only when named: they answer a question about Artemis or the pair, they are no baseline of the issue
+            systems.remove(FORWARDER);
+            systems.remove(PAIR);
+        }
+        if (systems.containsKey(PAIR) && (pairBroker == null || pairHttp == null)) {
+            throw new IllegalArgumentException(PAIR + " needs --pair-broker and --pair-http (bench/run.sh starts the pair when --systems names it)");
         }
     }
 
@@ -80,7 +98,10 @@ public final class Bench {
         String journal = journalOf(args.get("http"));
         bench.notes.add("Solar Wind's broker journal: " + journal + (journal.equals("ASYNCIO") ? ""
                 : " (not ASYNCIO: install libaio1; synced sends are about three times slower, for raw Artemis too)"));
-        System.out.println(bench.notes.get(0));
+        if (bench.systems.containsKey(PAIR)) {
+            bench.notes.add("Solar Wind pair's broker journal: " + journalOf(args.get("pair-http")));
+        }
+        bench.notes.forEach(System.out::println);
         List<String> chosen = List.of(args.getOrDefault("scenarios", "1,2,3,4,5,6").split(","));
         List<Row> rows = new ArrayList<>();
         bench.warmUp(Integer.parseInt(args.getOrDefault("jit-warmup", "30")));
@@ -164,6 +185,9 @@ public final class Bench {
         if (!JmsRig.forwards(scenario)) {
             names.remove(FORWARDER);
         }
+        if (scenario.shared()) {
+            names.remove(PAIR); // scenario 4's set-up takes minutes per system, and its heap figures are the single server's
+        }
         Map<String, Live> kept = new LinkedHashMap<>();
         List<Result> reference = new ArrayList<>();
         try {
@@ -191,6 +215,13 @@ public final class Bench {
         Map<String, Result> median = new LinkedHashMap<>();
         for (String system : names) {
             median.put(system, median(all.get(system)));
+        }
+        if (median.containsKey(PAIR) && median.containsKey("Solar Wind")) {
+            Result pair = median.get(PAIR);
+            Result single = median.get("Solar Wind");
+            notes.add(String.format("- %s: Solar Wind pair / Solar Wind %.2f (%.0f / %.0f events/s); p50 %.2f / %.2f ms, p99 %.2f / %.2f ms",
+                    scenario.name(), pair.eventsPerSecond() / single.eventsPerSecond(), pair.eventsPerSecond(), single.eventsPerSecond(),
+                    pair.p(50), single.p(50), pair.p(99), single.p(99)));
         }
         if (!reference.isEmpty()) {
             Result ref = median(reference);
@@ -374,7 +405,7 @@ public final class Bench {
             Result r = new Result(system, scenario.name(), perSecond, meter.histogram());
             long delivered = meter.all() - allBefore;
             long expected = sent.get() * scenario.copiesPerEvent();
-            System.out.printf("  %-7s %-12s %-34s %10.0f events/s  p50 %7.2f ms  p99 %7.2f ms  copies %d of %d%s%n",
+            System.out.printf("  %-7s %-15s %-34s %10.0f events/s  p50 %7.2f ms  p99 %7.2f ms  copies %d of %d%s%n",
                     label, system, scenario.name(), r.eventsPerSecond(), r.p(50), r.p(99), delivered, expected,
                     delivered < expected ? "  MISSING " + (expected - delivered) : "");
             if (delivered < expected) {
@@ -444,8 +475,8 @@ public final class Bench {
             double rabbit = row.median.containsKey("RabbitMQ") ? row.median.get("RabbitMQ").eventsPerSecond() : Double.NaN;
             row.median.forEach((system, r) -> t.append(String.format("| %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s |%n",
                     row.scenario.name(), system, r.eventsPerSecond(), r.p(50), r.p(99), r.p(99.9),
-                    system.equals("Solar Wind") ? ratio(r.eventsPerSecond(), raw) : "",
-                    system.equals("Solar Wind") ? ratio(r.eventsPerSecond(), rabbit) : "")));
+                    system.startsWith("Solar Wind") ? ratio(r.eventsPerSecond(), raw) : "",
+                    system.startsWith("Solar Wind") ? ratio(r.eventsPerSecond(), rabbit) : "")));
         }
         return t.toString();
     }
