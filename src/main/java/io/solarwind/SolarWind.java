@@ -66,8 +66,9 @@ public class SolarWind {
                 registry.applyDefaultRedelivery();
                 registry.load();
                 dispatcher.start();
-                LOG.info(() -> "Solar Wind is dispatching (" + registry.all().values().stream().mapToInt(List::size).sum()
-                        + " purposes registered) after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+                LOG.info(() -> "Solar Wind is ready (" + registry.all().values().stream().mapToInt(List::size).sum()
+                        + " purposes registered; its dispatcher dispatches unless another server's is active) after "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms");
                 return;
             } catch (RuntimeException e) {
                 broker.close();

@@ -35,7 +35,7 @@ public class DispatchHealth {
                 .withData("broker", broker.connectedTo())
                 .withData("dispatcher", dispatcher.role())
                 .withData("dispatching", dispatcher.isConsuming())
-                .withData("journal", String.valueOf(embeddedBroker.journalType()))
+                .withData("journal", embeddedBroker.enabled() ? String.valueOf(embeddedBroker.journalType()) : "external")
                 .withData("dispatched", dispatcher.dispatchedCount())
                 .withData("deadLettered", dispatcher.deadLetteredCount())
                 .build();
