@@ -161,8 +161,11 @@ public class Dispatcher {
                 LOG.info("This server's dispatcher is the active one");
                 while (running) {
                     if (resync) {
-                        resync = false;
-                        registry.refresh();
+                        // The connection failed over (or reconnected): the client made this consumer again on the
+                        // broker now active, unless another server's dispatcher got the subscription first, in which
+                        // case this one would wait for events that never come. Take it again, or stand by.
+                        LOG.info("The broker connection failed over; this server's dispatcher takes its subscription again");
+                        break;
                     }
                     Message event = consumer.receive(poll);
                     if (event == null) {

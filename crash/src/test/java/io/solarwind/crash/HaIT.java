@@ -278,7 +278,7 @@ class HaIT {
         active.kill();
         assertTrue(passive.awaitActive(Duration.ofMinutes(2)), "the " + passive.role() + " took over; see " + passive.log());
         long takeover = Processes.millisSince(killed);
-        long dispatching = probe.roundTrip(Duration.ofMinutes(2)) + 0 * killed;
+        long dispatching = probeOrDump(probe, "broker-kill-" + kill);
         long toDispatching = Processes.millisSince(killed);
         awaitReady(serverA);
         awaitReady(serverB);
@@ -293,7 +293,7 @@ class HaIT {
         if (active == primary) {
             assertTrue(primary.awaitActive(Duration.ofMinutes(3)), "the primary failed back; see " + primary.log());
             assertTrue(Processes.await(Duration.ofMinutes(1), () -> !backup.isActive()), "the backup is passive again after the fail-back");
-            probe.roundTrip(Duration.ofMinutes(2));
+            probeOrDump(probe, "fail-back-" + kill);
             back = "failed back after " + Processes.millisSince(restarted) + " ms";
             report.add("primary restart to fail-back, dispatching ms", Processes.millisSince(restarted));
         } else {
@@ -307,12 +307,15 @@ class HaIT {
     }
 
     private void killActiveServer(int kill, int acked, Probe probe) throws Exception {
+        // exactly one dispatcher is active (a failover just before may leave a moment with none)
+        assertTrue(Processes.await(Duration.ofSeconds(30), () -> ("active".equals(apiA.dispatcher()) ? 1 : 0)
+                + ("active".equals(apiB.dispatcher()) ? 1 : 0) == 1), "one active dispatcher: A " + apiA.dispatcher() + ", B " + apiB.dispatcher());
         LibertyServer active = apiA.dispatcher().equals("active") ? serverA : serverB;
         LibertyServer other = active == serverA ? serverB : serverA;
         Api otherApi = other == serverA ? apiA : apiB;
         long killed = System.nanoTime();
         assertTrue(active.kill(), "there was a server process to kill");
-        probe.roundTrip(Duration.ofMinutes(2));
+        probeOrDump(probe, "server-kill-" + kill);
         long toDispatching = Processes.millisSince(killed);
         assertEquals("active", otherApi.dispatcher(), "the other server's dispatcher took over");
         report.add("server kill to dispatching again (the other server) ms", toDispatching);
@@ -347,6 +350,18 @@ class HaIT {
             queues.drain(queue, 500).forEach((id, n) -> into.merge(id, n, Integer::sum));
         } catch (Exception e) {
             throw new AssertionError("draining " + queue + " failed: " + e, e);
+        }
+    }
+
+    /** A probe's round trip; when it does not come back, the servers' threads go to the logs before the test fails. */
+    private long probeOrDump(Probe probe, String when) throws Exception {
+        try {
+            return probe.roundTrip(Duration.ofMinutes(2));
+        } catch (AssertionError e) {
+            serverA.dumpThreads(when);
+            serverB.dumpThreads(when);
+            throw new AssertionError(e.getMessage() + " (" + when + "; thread dumps in " + logs + "; dispatchers: A "
+                    + apiA.dispatcher() + ", B " + apiB.dispatcher() + ")", e);
         }
     }
 

@@ -100,7 +100,7 @@ final class LibertyServer {
         kills++;
         Path log = serverDir().resolve("logs/messages.log");
         if (Files.exists(log)) {
-            Files.copy(log, logs.resolve("liberty-messages-before-kill-" + kills + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(log, logs.resolve(name + "-messages-before-kill-" + kills + ".log"), StandardCopyOption.REPLACE_EXISTING);
         }
         return process.isPresent();
     }
@@ -124,6 +124,18 @@ final class LibertyServer {
                 }
             }
         }
+    }
+
+    /** The server JVM's threads ({@code jcmd Thread.print}) into the logs folder, for a test that waited in vain. */
+    void dumpThreads(String why) {
+        process().ifPresent(p -> {
+            try {
+                Processes.run(List.of("jcmd", String.valueOf(p.pid()), "Thread.print"), Map.of(),
+                        logs.resolve(name + "-threads-" + why + ".txt"), Duration.ofMinutes(1));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.err.println("No thread dump of " + name + ": " + e);
+            }
+        });
     }
 
     /** The server's JVM, if it runs. */
