@@ -116,6 +116,8 @@ public class BrokerConnection {
             if (ActiveMQConnection.EXCEPTION_FAILOVER.equals(e.getErrorCode())) {
                 failed = false;
                 LOG.info("Broker connection restored: " + e.getMessage());
+                // a reconnection to the other half after a fail-back is reported here, not always as FAILOVER_COMPLETED
+                failoverListeners.forEach(Runnable::run);
             } else {
                 failed = true;
                 LOG.warning("Broker connection failed: " + e);
