@@ -74,6 +74,8 @@ public class Dispatcher {
     private volatile boolean consuming;
     private volatile boolean standingBy;
     private volatile boolean resync;
+    /** The session of the active dispatcher, closed from outside after a failover. */
+    private volatile Session activeSession;
     private final AtomicLong takeovers = new AtomicLong();
     private Thread worker;
 
@@ -119,9 +121,27 @@ public class Dispatcher {
         return takeovers.get();
     }
 
-    /** Asks the dispatcher to read the registry again before its next batch (the broker failed over). */
+    /**
+     * The broker connection failed over or reconnected: the dispatcher reads the registry again and,
+     * if it is the active one, takes its subscription again. Its session is closed at once (on a
+     * thread of its own, not the client's): a call blocked across the failover, or a consumer the
+     * client made again where the broker had given the subscription to another server's dispatcher,
+     * would otherwise keep it waiting while it reports itself active.
+     */
     public void resyncRegistry() {
         resync = true;
+        Session active = activeSession;
+        if (active != null) {
+            Thread closer = threads.newThread(() -> {
+                try {
+                    active.close();
+                } catch (JMSException | RuntimeException e) {
+                    LOG.log(Level.FINE, "Closing the dispatcher's session after a failover", e);
+                }
+            });
+            closer.setName("solarwind-dispatcher-failover");
+            closer.start();
+        }
     }
 
     /** Whether the dispatcher should be running and its thread is alive. */
@@ -155,6 +175,7 @@ public class Dispatcher {
                 // what other servers changed while this one stood by, or before a failover, is in the registry's queues
                 registry.refresh();
                 resync = false;
+                activeSession = session;
                 takeovers.incrementAndGet();
                 consuming = true;
                 backoff = 100;
@@ -197,6 +218,7 @@ public class Dispatcher {
                 }
             } finally {
                 consuming = false;
+                activeSession = null;
             }
         }
     }
