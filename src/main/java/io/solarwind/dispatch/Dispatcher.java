@@ -172,8 +172,9 @@ public class Dispatcher {
                 }
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 Destination deadLetter = session.createQueue(BrokerNames.DEAD_LETTER);
-                // what other servers changed while this one stood by, or before a failover, is in the registry's queues
-                registry.refresh();
+                // what other servers changed while this one stood by, or before a failover, is in the registry's queues;
+                // listening anew, since a failover loses the non-durable subscription to the change broadcast
+                registry.load();
                 resync = false;
                 activeSession = session;
                 takeovers.incrementAndGet();
@@ -244,9 +245,9 @@ public class Dispatcher {
                     LOG.info("Another server's dispatcher is active; this one stands by");
                 }
                 if (resync) {
-                    // after a failover this server's subscription to registry changes was made anew: catch up
+                    // a failover loses the non-durable subscription to registry changes: listen anew and catch up
                     resync = false;
-                    registry.refresh();
+                    registry.load();
                 }
                 sleep(standbyRetry);
             }

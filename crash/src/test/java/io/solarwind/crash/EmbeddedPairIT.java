@@ -92,6 +92,7 @@ class EmbeddedPairIT {
             Map<String, Integer> received = queues.drain(alpha, 2000);
             assertNothingLostOrDuplicated("alpha", received);
             String late = apiA.register(topic, "late", "direct");
+            await(() -> apiB.knows(topic, "late"), Duration.ofSeconds(1), "B's API shows the purpose registered through A within a second");
             long replayed = apiB.replay(topic, "late", began);
             log("replayed " + replayed + " events through B after the failover and the fail-back");
             assertNothingLostOrDuplicated("late (replayed)", queues.drain(late, 2000));

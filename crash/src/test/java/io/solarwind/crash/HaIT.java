@@ -268,6 +268,7 @@ class HaIT {
 
             // replay after the failovers: a purpose registered now gets every event of the run
             String late = apiB.register(topic, "late", "direct");
+            report.line("  registered through B after the failovers, known to A after " + awaitKnown(apiA, topic, "late", true) + " ms");
             long replayed = apiA.replay(topic, "late", began);
             Counts r = compare("late (replayed " + replayed + ")", ledger, queues.drain(late, 2000));
             assertEquals(0, r.lost, "every acknowledged event is replayed after the failovers");
