@@ -9,7 +9,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * <p>Values come from MicroProfile Config: a JVM system property
  * ({@code -Dsolarwind.broker.port=61617}), an environment variable
  * ({@code SOLARWIND_BROKER_PORT=61617}) or a {@code <variable>} in the Liberty
- * server configuration. The README's settings table is generated from this enum
+ * server configuration. The settings table of docs/configuration.md is generated from this enum
  * ({@code SettingsDocumentationTest} fails when the two differ).
  */
 public enum Setting {
@@ -151,13 +151,13 @@ public enum Setting {
         return Boolean.parseBoolean(get().trim());
     }
 
-    /** The README table row for this setting. */
+    /** The docs table row for this setting. */
     public String markdownRow() {
         String shown = defaultValue.isEmpty() ? "(empty)" : "`" + defaultValue + "`";
         return "| `" + key + "` | " + shown + " | " + meaning + " |";
     }
 
-    /** The README settings table, header included. */
+    /** The settings table of docs/configuration.md, header included. */
     public static String markdownTable() {
         StringBuilder table = new StringBuilder("| setting | default | meaning |\n| --- | --- | --- |\n");
         for (Setting s : values()) {

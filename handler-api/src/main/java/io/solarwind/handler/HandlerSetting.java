@@ -59,7 +59,7 @@ public enum HandlerSetting {
         }
     }
 
-    /** The README table of handler settings, header included. */
+    /** The handler settings table of docs/handlers.md, header included. */
     public static String markdownTable() {
         StringBuilder table = new StringBuilder("| setting | default | meaning |\n| --- | --- | --- |\n");
         for (HandlerSetting s : values()) {

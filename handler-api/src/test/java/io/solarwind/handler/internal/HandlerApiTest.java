@@ -40,9 +40,9 @@ class HandlerApiTest {
 
     @Test
     void readmeListsEveryHandlerSettingAsDeclared() throws Exception {
-        String readme = Files.readString(Path.of("../README.md"));
+        String readme = Files.readString(Path.of("../docs/handlers.md"));
         String table = HandlerSetting.markdownTable();
-        assertTrue(readme.contains(table), "README.md must contain the handler settings table:\n\n" + table);
+        assertTrue(readme.contains(table), "docs/handlers.md must contain the handler settings table:\n\n" + table);
     }
 
     @io.solarwind.handler.Purpose(topic = "t", name = "patient", maxAttempts = 7, redeliveryMultiplier = 1.5)
