@@ -1,6 +1,7 @@
 package io.solarwind;
 
 import io.solarwind.application.PurposeRegistry;
+import io.solarwind.config.Setting;
 import io.solarwind.dispatch.Dispatcher;
 import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
@@ -15,10 +16,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Starts Solar Wind in order when the application starts and stops it in reverse order
- * before the application goes. The embedded broker starts with the application (a
+ * before the application goes. Every setting is checked first: a bad value fails the deployment
+ * with the setting's name and the value. The embedded broker starts with the application (a
  * failure, such as a port in use, fails the deployment with its cause). Connecting to
  * the broker, creating the fixed destinations, reading the registry and starting the
  * dispatcher then happen on a background thread that retries until the broker answers,
@@ -48,6 +51,9 @@ public class SolarWind {
     private Thread starter;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) throws Exception {
+        // every setting once, before anything starts: a bad value fails the deployment naming it,
+        // rather than killing the dispatcher thread after "dispatching" was logged
+        Setting.validate(ConfigProvider.getConfig());
         if (embeddedBroker.enabled()) {
             embeddedBroker.start();
         }

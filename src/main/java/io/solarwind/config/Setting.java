@@ -1,5 +1,18 @@
 package io.solarwind.config;
 
+import static io.solarwind.config.SettingCheck.BOOLEAN;
+import static io.solarwind.config.SettingCheck.PORT;
+import static io.solarwind.config.SettingCheck.number;
+import static io.solarwind.config.SettingCheck.oneOf;
+import static io.solarwind.config.SettingCheck.wholeNumber;
+
+import io.solarwind.domain.InvalidInputException;
+import io.solarwind.domain.Redelivery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -11,16 +24,20 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * ({@code SOLARWIND_BROKER_PORT=61617}) or a {@code <variable>} in the Liberty
  * server configuration. The settings table of docs/configuration.md is generated from this enum
  * ({@code SettingsDocumentationTest} fails when the two differ).
+ *
+ * <p>Each setting also says what values it takes ({@link SettingCheck}); {@link #validate} checks
+ * them all once when the application starts, which refuses to start with the names and the bad
+ * values rather than fail later, on the thread that first reads one.
  */
 public enum Setting {
     BROKER_EMBEDDED("solarwind.broker.embedded", "true",
-            "Start an Artemis broker inside the Solar Wind server; `false` connects to an external broker at `solarwind.broker.url`."),
+            "Start an Artemis broker inside the Solar Wind server; `false` connects to an external broker at `solarwind.broker.url`.", BOOLEAN),
     BROKER_HOST("solarwind.broker.host", "localhost",
             "Interface the embedded broker's TCP acceptor binds to."),
     BROKER_PORT("solarwind.broker.port", "61616",
-            "Port of the embedded broker's TCP acceptor, where handler services and JMS publishers connect."),
+            "Port of the embedded broker's TCP acceptor, where handler services and JMS publishers connect.", PORT),
     BROKER_TLS_PORT("solarwind.broker.tls-port", "61617",
-            "Port of the embedded broker's TLS acceptor (CORE over TLS); open only when `solarwind.broker.tls.keystore` is set."),
+            "Port of the embedded broker's TLS acceptor (CORE over TLS); open only when `solarwind.broker.tls.keystore` is set.", PORT),
     BROKER_TLS_KEYSTORE("solarwind.broker.tls.keystore", "",
             "PKCS#12 key store holding the broker's certificate and key; empty means no TLS acceptor."),
     BROKER_TLS_KEYSTORE_PASSWORD("solarwind.broker.tls.keystore-password", "",
@@ -28,7 +45,7 @@ public enum Setting {
     BROKER_DATA_DIR("solarwind.broker.data-dir", "${server.output.dir}/artemis",
             "Directory of the embedded broker's journal, bindings, paging and large messages."),
     BROKER_HA("solarwind.broker.ha", "none",
-            "The embedded broker's part in an Artemis high-availability pair with a shared store: `none` (alone), `primary` or `backup`. Both halves use one `solarwind.broker.data-dir` on a shared file system; the backup takes over when the primary goes, and hands back when it returns (see docs/high-availability.md)."),
+            "The embedded broker's part in an Artemis high-availability pair with a shared store: `none` (alone), `primary` or `backup`. Both halves use one `solarwind.broker.data-dir` on a shared file system; the backup takes over when the primary goes, and hands back when it returns (see docs/high-availability.md).", oneOf("none", "primary", "backup")),
     BROKER_HA_PEER("solarwind.broker.ha.peer", "",
             "`host:port` of the other half's broker TCP acceptor, for the pair's cluster connection and this server's own failover; required with `solarwind.broker.ha`."),
     BROKER_CLUSTER_USER("solarwind.broker.cluster.user", "solarwind-cluster",
@@ -42,50 +59,110 @@ public enum Setting {
     BROKER_PASSWORD("solarwind.broker.password", "",
             "Password of `solarwind.broker.user`."),
     BROKER_SECURITY("solarwind.broker.security-enabled", "true",
-            "Whether the embedded broker requires a user and checks its roles (`solarwind-admin`, `-publisher`, `-handler`, `-handler.<topic>.<purpose>`, `-handler-all`) on every address; `false` only for a broker no one else can reach."),
+            "Whether the embedded broker requires a user and checks its roles (`solarwind-admin`, `-publisher`, `-handler`, `-handler.<topic>.<purpose>`, `-handler-all`) on every address; `false` only for a broker no one else can reach.", BOOLEAN),
     BROKER_USERS_FILE("solarwind.broker.users-file", "${server.config.dir}/broker-users.properties",
             "The embedded broker's users and passwords, in Artemis's `artemis-users.properties` format (`user = password`, `ENC(...)` for hashed passwords); re-read when it changes. Missing: no one but the server gets in."),
     BROKER_ROLES_FILE("solarwind.broker.roles-file", "${server.config.dir}/broker-roles.properties",
             "The embedded broker's roles, in Artemis's `artemis-roles.properties` format (`role = user, user`); re-read when it changes."),
     JOURNAL_BUFFER_TIMEOUT("solarwind.broker.journal-buffer-micros", "300",
-            "How long the embedded broker's journal gathers writes before one disk sync, in microseconds; 0 keeps Artemis's default (about 3,333 for NIO, 500 for ASYNCIO). Lower means less latency, more syncs."),
+            "How long the embedded broker's journal gathers writes before one disk sync, in microseconds; 0 keeps Artemis's default (about 3,333 for NIO, 500 for ASYNCIO). Lower means less latency, more syncs.", wholeNumber(0, Integer.MAX_VALUE)),
     PURPOSE_QUEUE_BUFFER("solarwind.broker.purpose-queue-buffer", "512",
-            "Initial size, in message references, of the buffer each purpose queue and fanout subscription takes at the broker (Artemis `initial-queue-buffer-size`, a power of 2; Artemis's default 8,192 costs 32 KiB of heap per queue). It grows under load."),
+            "Initial size, in message references, of the buffer each purpose queue and fanout subscription takes at the broker (Artemis `initial-queue-buffer-size`, a power of 2; Artemis's default 8,192 costs 32 KiB of heap per queue). It grows under load.", wholeNumber(1, 1 << 30)),
     DEDUP_WINDOW("solarwind.dedup.window", "20000",
-            "Duplicate suppression window: how many recent `id` + `source` pairs the broker remembers per address (Artemis `id-cache-size`, persisted)."),
+            "Duplicate suppression window: how many recent `id` + `source` pairs the broker remembers per address (Artemis `id-cache-size`, persisted).", wholeNumber(1, Integer.MAX_VALUE)),
     RETENTION_DAYS("solarwind.retention.days", "7",
-            "How long the embedded broker keeps every received event (Artemis journal retention) for replay into purposes registered later; 0 turns retention (and replay) off."),
+            "How long the embedded broker keeps every received event (Artemis journal retention) for replay into purposes registered later; 0 turns retention (and replay) off.", wholeNumber(0, 36_500)),
     EVENT_MAX_BYTES("solarwind.events.max-bytes", "1048576",
-            "Largest event accepted over HTTP, in bytes of request body; larger ones get 413."),
+            "Largest event accepted over HTTP, in bytes of request body; larger ones get 413.", wholeNumber(1, Integer.MAX_VALUE)),
     DISPATCH_BATCH("solarwind.dispatch.batch-size", "1000",
-            "Most events the dispatcher takes into one local transaction; under light load each transaction holds one event."),
+            "Most events the dispatcher takes into one local transaction; under light load each transaction holds one event.", wholeNumber(1, Integer.MAX_VALUE)),
     DISPATCH_WINDOW("solarwind.dispatch.window-bytes", "33554432",
-            "How many bytes of events the broker pushes to the dispatcher ahead of its reading them (the JMS consumer window); with Artemis's default of 1 MiB the dispatcher spent most of its time waiting for the broker's next delivery."),
+            "How many bytes of events the broker pushes to the dispatcher ahead of its reading them (the JMS consumer window); with Artemis's default of 1 MiB the dispatcher spent most of its time waiting for the broker's next delivery.", wholeNumber(-1, Integer.MAX_VALUE)),
     DISPATCH_POLL_MILLIS("solarwind.dispatch.poll-millis", "1000",
-            "How long the dispatcher waits for an event before checking whether it should stop, in milliseconds."),
+            "How long the dispatcher waits for an event before checking whether it should stop, in milliseconds.", wholeNumber(1, Integer.MAX_VALUE)),
     DISPATCH_STANDBY_RETRY_MILLIS("solarwind.dispatch.standby-retry-millis", "500",
-            "How often a standing-by dispatcher (another server's is active) asks the broker for the dispatcher's subscription, in milliseconds: the longest a takeover waits after the active server's broker connection closed."),
+            "How often a standing-by dispatcher (another server's is active) asks the broker for the dispatcher's subscription, in milliseconds: the longest a takeover waits after the active server's broker connection closed.", wholeNumber(1, Integer.MAX_VALUE)),
     PUBLISH_SESSIONS("solarwind.publish.sessions", "16",
-            "JMS sessions kept open between HTTP publishes; a burst of more concurrent requests opens extra sessions and closes them after."),
+            "JMS sessions kept open between HTTP publishes; a burst of more concurrent requests opens extra sessions and closes them after.", wholeNumber(1, 100_000)),
     MAX_DELIVERY_ATTEMPTS("solarwind.delivery.max-attempts", "10",
-            "Deliveries of one message on a broker address that is not a purpose's (the dispatcher's inbound queue) before the embedded broker moves it to the dead-letter address `DLA`."),
+            "Deliveries of one message on a broker address that is not a purpose's (the dispatcher's inbound queue) before the embedded broker moves it to the dead-letter address `DLA`.", wholeNumber(1, Integer.MAX_VALUE)),
     REDELIVERY_ATTEMPTS("solarwind.redelivery.max-attempts", "5",
-            "Default for a purpose registered without `redelivery.maxAttempts`: deliveries of one event to the purpose before it goes to `DLA`."),
+            "Default for a purpose registered without `redelivery.maxAttempts`: deliveries of one event to the purpose before it goes to `DLA`.", wholeNumber(1, Redelivery.MOST_ATTEMPTS)),
     REDELIVERY_DELAY("solarwind.redelivery.delay-millis", "1000",
-            "Default `redelivery.delayMillis`: wait before the first redelivery of a failed event, in milliseconds."),
+            "Default `redelivery.delayMillis`: wait before the first redelivery of a failed event, in milliseconds.", wholeNumber(0, Redelivery.LONGEST_DELAY_MILLIS)),
     REDELIVERY_MULTIPLIER("solarwind.redelivery.multiplier", "2.0",
-            "Default `redelivery.multiplier`: each further redelivery waits this many times longer than the one before."),
+            "Default `redelivery.multiplier`: each further redelivery waits this many times longer than the one before.", number(1.0, Redelivery.LARGEST_MULTIPLIER)),
     REDELIVERY_MAX_DELAY("solarwind.redelivery.max-delay-millis", "60000",
-            "Default `redelivery.maxDelayMillis`: the longest wait between two deliveries, in milliseconds.");
+            "Default `redelivery.maxDelayMillis`: the longest wait between two deliveries, in milliseconds.", wholeNumber(0, Redelivery.LONGEST_DELAY_MILLIS));
 
     private final String key;
     private final String defaultValue;
     private final String meaning;
+    private final SettingCheck check;
 
     Setting(String key, String defaultValue, String meaning) {
+        this(key, defaultValue, meaning, SettingCheck.ANY);
+    }
+
+    Setting(String key, String defaultValue, String meaning, SettingCheck check) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.meaning = meaning;
+        this.check = check;
+    }
+
+    /** The environment variable MicroProfile Config maps to this setting: {@code SOLARWIND_DISPATCH_BATCH_SIZE}. */
+    public String environmentVariable() {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** Null when {@code value} is good for this setting, else what is wrong, naming the setting and the value. */
+    public String problem(String value) {
+        String must = check.problem(value);
+        return must == null ? null : key + " (environment variable " + environmentVariable() + ") is '" + value
+                + "'; it must be " + must;
+    }
+
+    /**
+     * What is wrong with the settings {@code lookup} gives (a missing one has its default), each
+     * problem naming the setting and its value; empty when all are good.
+     */
+    public static List<String> problems(Function<String, Optional<String>> lookup) {
+        List<String> problems = new ArrayList<>();
+        for (Setting s : values()) {
+            String problem = s.problem(lookup.apply(s.key).orElse(s.defaultValue));
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (problems.isEmpty()) {
+            // each default redelivery value is in range; together they must still make a policy
+            try {
+                new Redelivery(Integer.parseInt(value(lookup, REDELIVERY_ATTEMPTS)), Long.parseLong(value(lookup, REDELIVERY_DELAY)),
+                        Double.parseDouble(value(lookup, REDELIVERY_MULTIPLIER)), Long.parseLong(value(lookup, REDELIVERY_MAX_DELAY)));
+            } catch (InvalidInputException e) {
+                problems.add(REDELIVERY_MAX_DELAY.key + " is '" + value(lookup, REDELIVERY_MAX_DELAY) + "' and "
+                        + REDELIVERY_DELAY.key + " is '" + value(lookup, REDELIVERY_DELAY) + "': " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private static String value(Function<String, Optional<String>> lookup, Setting s) {
+        return lookup.apply(s.key).orElse(s.defaultValue).trim();
+    }
+
+    /**
+     * Checks every setting of {@code config} once.
+     *
+     * @throws IllegalStateException naming each bad setting and its value
+     */
+    public static void validate(Config config) {
+        List<String> problems = problems(key -> config.getOptionalValue(key, String.class));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Solar Wind does not start: " + (problems.size() == 1 ? "a setting has a bad value: "
+                    : problems.size() + " settings have bad values: ") + String.join("; ", problems));
+        }
     }
 
     public String key() {
@@ -148,7 +225,11 @@ public enum Setting {
     }
 
     public boolean getBoolean() {
-        return Boolean.parseBoolean(get().trim());
+        String value = get();
+        if (BOOLEAN.problem(value) != null) {
+            throw new IllegalStateException("Setting " + key + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value.trim());
     }
 
     /** The docs table row for this setting. */
