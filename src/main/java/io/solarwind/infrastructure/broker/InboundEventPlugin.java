@@ -12,6 +12,7 @@ import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.utils.CompositeAddress;
+import java.util.regex.Pattern;
 
 /**
  * Runs in the broker before a message sent to {@code solarwind.inbound} (or straight to the
@@ -25,7 +26,18 @@ import org.apache.activemq.artemis.utils.CompositeAddress;
  * <li>A registry change for the dispatcher (a message with {@value BrokerNames#CONTROL_PROPERTY})
  * is refused unless its sender may {@code manage} {@code solarwind.inbound}, which only Solar
  * Wind's servers and administrators may: a publisher, who may send events there, cannot forge one.</li>
+ * <li>An event loses any dead-letter property ({@link BrokerNames#DEAD_LETTER_PROPERTIES}): were it
+ * dead-lettered later, it could otherwise pass for another purpose's dead letter.</li>
  * </ul>
+ *
+ * <p>And before a client's message to the dead-letter address {@code DLA} is routed (the broker's
+ * own moves there, after a queue's last delivery attempt, are no client's sends and pass): a sender
+ * that may not {@code manage} {@code DLA} (anyone but Solar Wind's servers and administrators, in
+ * practice a handler service dead-lettering a failed event with its reason) must name the
+ * purpose ({@code solarwind_topic}, {@code solarwind_purpose}) and may name only one whose
+ * destination it may consume, and may not set the broker's origin properties
+ * ({@code _AMQ_ORIG_QUEUE}, ...). So a dead letter's purpose is one its handler could have failed
+ * in, and an administrator's retry never delivers a forged letter into another purpose.
  *
  * <p>In a standalone broker: put the {@code solarwind-broker} jar in the broker's
  * {@code lib/} and name this class in {@code <broker-plugins>} (see {@code artemis/broker.xml}).
@@ -33,6 +45,12 @@ import org.apache.activemq.artemis.utils.CompositeAddress;
 public class InboundEventPlugin implements ActiveMQServerPlugin {
     private static final SimpleString INBOUND = SimpleString.of(BrokerNames.INBOUND);
     private static final SimpleString CONTROL = SimpleString.of(BrokerNames.CONTROL_PROPERTY);
+    private static final SimpleString DEAD_LETTER = SimpleString.of(BrokerNames.DEAD_LETTER);
+    private static final SimpleString TOPIC = SimpleString.of(BrokerNames.DEAD_LETTER_TOPIC_PROPERTY);
+    private static final SimpleString PURPOSE = SimpleString.of(BrokerNames.DEAD_LETTER_PURPOSE_PROPERTY);
+    /** A topic and a purpose as Solar Wind's names allow them; no wildcard, no '::', nothing for a match to expand. */
+    private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    private static final Pattern PURPOSE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private volatile ActiveMQServer server;
 
@@ -45,12 +63,23 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct,
                            boolean noAutoCreateQueue) throws ActiveMQException {
         SimpleString address = message.getAddressSimpleString();
-        if (address == null || !INBOUND.equals(CompositeAddress.extractAddressName(address))) {
+        if (address == null) {
+            return;
+        }
+        SimpleString addressName = CompositeAddress.extractAddressName(address);
+        if (DEAD_LETTER.equals(addressName)) {
+            checkDeadLetter(session, message);
+            return;
+        }
+        if (!INBOUND.equals(addressName)) {
             return;
         }
         if (message.containsProperty(CONTROL)) {
             requireManage(session);
             return;
+        }
+        for (String property : BrokerNames.DEAD_LETTER_PROPERTIES) {
+            message.removeProperty(SimpleString.of(property));
         }
         CloudEventProperties.applyInboundDefaults(
                 name -> {
@@ -58,6 +87,48 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
                     return value == null ? null : value.toString();
                 },
                 message::putStringProperty);
+    }
+
+    /** A client's dead letter names a purpose its sender may consume, and no broker-set origin. */
+    private void checkDeadLetter(ServerSession session, Message message) throws ActiveMQException {
+        ActiveMQServer broker = server;
+        if (session == null || broker == null || !broker.getConfiguration().isSecurityEnabled() || may(broker, session, DEAD_LETTER, null, CheckType.MANAGE)) {
+            return; // a Solar Wind server (the dispatcher's own dead letters) or an administrator
+        }
+        for (String origin : BrokerNames.BROKER_ORIGIN_PROPERTIES) {
+            if (message.containsProperty(SimpleString.of(origin))) {
+                throw new ActiveMQSecurityException("user " + session.getUsername() + " may not set " + origin + " on a message to "
+                        + BrokerNames.DEAD_LETTER + ": only the broker says which queue a dead letter came from");
+            }
+        }
+        Object topic = message.getObjectProperty(TOPIC);
+        Object purpose = message.getObjectProperty(PURPOSE);
+        if (topic == null || purpose == null || !TOPIC_NAME.matcher(topic.toString()).matches()
+                || !PURPOSE_NAME.matcher(purpose.toString()).matches()) {
+            throw new ActiveMQSecurityException("user " + session.getUsername() + " sent a message to " + BrokerNames.DEAD_LETTER
+                    + " without a valid " + TOPIC + " and " + PURPOSE + ": a handler dead-letters an event of its own purpose only");
+        }
+        String t = topic.toString();
+        String p = purpose.toString();
+        boolean consumesDirect = may(broker, session, SimpleString.of(BrokerNames.topicAddress(t)),
+                SimpleString.of(BrokerNames.directQueue(t, p)), CheckType.CONSUME);
+        if (!consumesDirect && !may(broker, session, SimpleString.of(BrokerNames.fanoutAddress(t, p)), null, CheckType.CONSUME)) {
+            throw new ActiveMQSecurityException("user " + session.getUsername() + " may not dead-letter an event of purpose '" + p
+                    + "' on topic '" + t + "': it may not consume that purpose's destination");
+        }
+    }
+
+    private static boolean may(ActiveMQServer broker, ServerSession session, SimpleString address, SimpleString queue, CheckType type) {
+        try {
+            if (queue == null) {
+                broker.getSecurityStore().check(address, type, session);
+            } else {
+                broker.getSecurityStore().check(address, queue, type, session);
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private void requireManage(ServerSession session) throws ActiveMQException {

@@ -51,6 +51,37 @@ public final class BrokerNames {
     public static final String EXPIRY = "ExpiryQueue";
     /** Why a message was dead-lettered by Solar Wind. */
     public static final String REASON_PROPERTY = "solarwind_reason";
+    /** The topic of the purpose a dead letter failed in, as the handler API sets it. */
+    public static final String DEAD_LETTER_TOPIC_PROPERTY = "solarwind_topic";
+    /** The purpose a dead letter failed in, as the handler API sets it. */
+    public static final String DEAD_LETTER_PURPOSE_PROPERTY = "solarwind_purpose";
+    /**
+     * The properties that say where and why a dead letter failed: the broker plugin removes them
+     * from events sent to {@link #INBOUND}, so no publisher can make its event look like another
+     * purpose's dead letter once it gets dead-lettered.
+     */
+    public static final java.util.List<String> DEAD_LETTER_PROPERTIES = java.util.List.of(REASON_PROPERTY,
+            DEAD_LETTER_TOPIC_PROPERTY, DEAD_LETTER_PURPOSE_PROPERTY, "solarwind_attempts", "solarwind_original_destination");
+    /**
+     * Where the broker says a dead letter came from when it moved it to {@link #DEAD_LETTER} itself
+     * (after a queue's last delivery attempt); a client may not send them.
+     */
+    public static final java.util.List<String> BROKER_ORIGIN_PROPERTIES = java.util.List.of("_AMQ_ORIG_QUEUE", "_AMQ_ORIG_ADDRESS",
+            "_AMQ_ORIG_MESSAGE_ID", "_AMQ_ORIG_ROUTING_TYPE");
+    /** {@code solarwind.topic.<topic>}: the address of a topic's direct purposes' queues (as {@code Registration} names it). */
+    public static String topicAddress(String topic) {
+        return "solarwind.topic." + topic;
+    }
+
+    /** {@code solarwind.direct.<topic>.<purpose>}: a direct purpose's queue. */
+    public static String directQueue(String topic, String purpose) {
+        return "solarwind.direct." + topic + "." + purpose;
+    }
+
+    /** {@code solarwind.fanout.<topic>.<purpose>}: a fanout purpose's address. */
+    public static String fanoutAddress(String topic, String purpose) {
+        return "solarwind.fanout." + topic + "." + purpose;
+    }
     /** Artemis's duplicate detection header. */
     public static final String DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
     /**

@@ -18,7 +18,9 @@ import java.util.Map;
  *       a purpose's destination (that is the dispatcher's alone);</li>
  *   <li>{@value #PUBLISHER}: send to {@code solarwind.inbound}, nothing else;</li>
  *   <li>{@value #HANDLER}: a handler service: send to {@code solarwind.inbound} (firing events)
- *       and to {@code DLA} (dead-lettering a failed event with its reason);</li>
+ *       and to {@code DLA} (dead-lettering a failed event with its reason), where the broker plugin
+ *       ({@code InboundEventPlugin}) takes only a letter naming a purpose the sender may consume and
+ *       no broker-set origin ({@code _AMQ_ORIG_*});</li>
  *   <li>{@code solarwind-handler.<topic>.<purpose>}: consume that purpose's destination, and only
  *       that one ({@link #handlerOf}): for a direct purpose the settings are on its queue's fully
  *       qualified name, since its queue shares the topic's address ({@code solarwind.topic.<topic>},

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.solarwind.domain.Exchange;
+import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Redelivery;
+import io.solarwind.domain.Registration;
+import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.BrokerRoles;
 import jakarta.jms.Connection;
@@ -17,6 +22,7 @@ import jakarta.jms.Session;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -35,6 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InboundEventPluginTest {
     private static final String URL = "vm://4713";
+    private static final Redelivery POLICY = new Redelivery(3, 0, 1.0, 0);
+    private static final Registration OWN = new Registration(Topic.of("orders.placed"), Purpose.of("own"), Exchange.DIRECT, POLICY, Instant.EPOCH);
+    private static final Registration OTHER = new Registration(Topic.of("orders.placed"), Purpose.of("other"), Exchange.DIRECT, POLICY, Instant.EPOCH);
+    private static final Registration WATCH = new Registration(Topic.of("orders.placed"), Purpose.of("watch"), Exchange.FANOUT, POLICY, Instant.EPOCH);
 
     @TempDir
     Path data;
@@ -45,11 +55,18 @@ class InboundEventPluginTest {
     void start() throws Exception {
         File users = data.resolve("users.properties").toFile();
         File roles = data.resolve("roles.properties").toFile();
-        Files.writeString(users.toPath(), "publisher = publisher-secret\nserver = server-secret\n");
-        Files.writeString(roles.toPath(), BrokerRoles.PUBLISHER + " = publisher\n" + BrokerRoles.SERVER + " = server\n");
+        Files.writeString(users.toPath(), "publisher = publisher-secret\nserver = server-secret\nhandler = handler-secret\n"
+                + "watcher = watcher-secret\n");
+        Files.writeString(roles.toPath(), BrokerRoles.PUBLISHER + " = publisher\n" + BrokerRoles.SERVER + " = server\n"
+                + BrokerRoles.HANDLER + " = handler,watcher\n" + BrokerRoles.handlerOf(OWN) + " = handler\n"
+                + BrokerRoles.handlerOf(WATCH) + " = watcher\n");
         Configuration config = TestBrokers.persistent("plugin-test", data.toFile(), URL).setSecurityEnabled(true);
         BrokerRoles.fixed().forEach((match, table) -> config.putSecurityRoles(match, BrokerLogin.roles(table)));
         config.registerBrokerPlugin(new InboundEventPlugin());
+        for (Registration r : new Registration[] {OWN, OTHER, WATCH}) {
+            config.putSecurityRoles(r.destination(), BrokerLogin.roles(BrokerRoles.purpose(r)));
+        }
+        config.addQueueConfiguration(QueueConfiguration.of(BrokerNames.DEAD_LETTER).setRoutingType(RoutingType.ANYCAST));
         config.addQueueConfiguration(QueueConfiguration.of(BrokerNames.DISPATCH_QUEUE).setAddress(BrokerNames.INBOUND)
                 .setRoutingType(RoutingType.MULTICAST));
         broker = new EmbeddedActiveMQ();
@@ -106,6 +123,69 @@ class InboundEventPluginTest {
             assertNotNull(second.getStringProperty("ce_id"), "an event sent to the queue's full name gets its defaults too");
             assertNotNull(second.getStringProperty(BrokerNames.DUPLICATE_ID_PROPERTY));
         }
+    }
+
+    @Test
+    void aHandlerDeadLettersOnlyForAPurposeItConsumesAndCannotForgeTheBrokersOrigin() throws Exception {
+        try (Connection handler = factory.createConnection("handler", "handler-secret");
+             Connection watcher = factory.createConnection("watcher", "watcher-secret");
+             Connection server = factory.createConnection("server", "server-secret")) {
+            Session s = handler.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer toDla = s.createProducer(s.createQueue(BrokerNames.DEAD_LETTER));
+            // its own purpose, with its reason: as the handler API dead-letters a failed event
+            toDla.send(letter(s, "orders.placed", "own", null));
+            // another purpose, no purpose at all, a wildcard, or the broker's origin property: refused
+            for (Message forged : new Message[] {letter(s, "orders.placed", "other", null), letter(s, null, null, null),
+                    letter(s, "orders.placed", "#", null), letter(s, "orders.#", "own", null),
+                    letter(s, "orders.placed", "own", OTHER.queue())}) {
+                JMSException e = assertThrows(JMSException.class, () -> toDla.send(forged));
+                assertTrue(e instanceof JMSSecurityException, e.toString());
+            }
+            // a fanout purpose's handler dead-letters for its purpose, not for a direct one
+            Session w = watcher.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer watcherToDla = w.createProducer(w.createQueue(BrokerNames.DEAD_LETTER));
+            watcherToDla.send(letter(w, "orders.placed", "watch", null));
+            assertThrows(JMSSecurityException.class, () -> watcherToDla.send(letter(w, "orders.placed", "own", null)));
+            // the server (the dispatcher) and operators are not limited
+            Session v = server.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            v.createProducer(v.createQueue(BrokerNames.DEAD_LETTER)).send(v.createMessage());
+        }
+        assertEquals(3, broker.getActiveMQServer().locateQueue(BrokerNames.DEAD_LETTER).getMessageCount(),
+                "the handler's own letter, the watcher's and the server's");
+    }
+
+    @Test
+    void anEventLosesTheDeadLetterPropertiesItWasPublishedWith() throws Exception {
+        try (Connection publisher = factory.createConnection("publisher", "publisher-secret");
+             Connection server = factory.createConnection("server", "server-secret")) {
+            Session p = publisher.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message event = letter(p, "orders.placed", "other", null);
+            event.setStringProperty("ce_type", "orders.placed");
+            p.createProducer(p.createTopic(BrokerNames.INBOUND)).send(event);
+            server.start();
+            Session s = server.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message received = s.createConsumer(s.createQueue(BrokerNames.DISPATCH_FQQN)).receive(5000);
+            assertNotNull(received);
+            for (String property : BrokerNames.DEAD_LETTER_PROPERTIES) {
+                assertTrue(!received.propertyExists(property), property + " removed");
+            }
+            assertEquals("orders.placed", received.getStringProperty("ce_type"));
+        }
+    }
+
+    private static Message letter(Session session, String topic, String purpose, String origQueue) throws JMSException {
+        Message m = session.createTextMessage("{}");
+        if (topic != null) {
+            m.setStringProperty(BrokerNames.DEAD_LETTER_TOPIC_PROPERTY, topic);
+        }
+        if (purpose != null) {
+            m.setStringProperty(BrokerNames.DEAD_LETTER_PURPOSE_PROPERTY, purpose);
+        }
+        m.setStringProperty(BrokerNames.REASON_PROPERTY, "java.lang.IllegalStateException: failed");
+        if (origQueue != null) {
+            m.setStringProperty("_AMQ_ORIG_QUEUE", origQueue);
+        }
+        return m;
     }
 
     private long dispatchQueueDepth() {
