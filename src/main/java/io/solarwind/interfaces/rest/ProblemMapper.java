@@ -73,6 +73,12 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         if (field != null) {
             body.add("field", field);
         }
-        return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString()).build();
+        Response.ResponseBuilder response = Response.status(status).type(PROBLEM_JSON).entity(body.build().toString());
+        if (status == 413) {
+            // the rest of the body is never read: the connection ends with this answer rather than
+            // wait for an upload no one reads (Liberty closes it after a response saying close)
+            response.header("Connection", "close");
+        }
+        return response.build();
     }
 }
