@@ -53,7 +53,7 @@ class DispatchIT {
             Set<String> sent = new HashSet<>(publishOverJms(topic, events));
 
             SolarWindServer.await(WAIT, events + " events in all", () -> first.size() + second.size() >= events);
-            first.settle();
+            Received.awaitDrained(a, reg.getString("destination"));
             List<String> all = new ArrayList<>(first.ids());
             all.addAll(second.ids());
             assertEquals(events, all.size(), "deliveries (a duplicate would make more)");
@@ -79,7 +79,7 @@ class DispatchIT {
 
             first.awaitAtLeast(50, WAIT);
             second.awaitAtLeast(50, WAIT);
-            first.settle();
+            Received.awaitDrained(a, reg.getString("destination"));
             assertEquals(sent, first.ids());
             assertEquals(sent, second.ids());
         }
@@ -102,7 +102,7 @@ class DispatchIT {
             for (Received r : List.of(encoder, thumbnailer, auditor)) {
                 r.awaitAtLeast(20, WAIT);
             }
-            encoder.settle();
+            Received.awaitDrained(c, encode.getString("destination"), thumbnail.getString("destination"), audit.getString("destination"));
             assertEquals(sent, encoder.ids());
             assertEquals(sent, thumbnailer.ids());
             assertEquals(sent, auditor.ids());
@@ -161,7 +161,7 @@ class DispatchIT {
             Received watcher = Received.by(s.createConsumer(s.createTopic(reg.getString("destination"))));
             String marker = publish(topic, topic + "-after", "{}");
             watcher.awaitAtLeast(1, WAIT);
-            watcher.settle();
+            Received.awaitDrained(c, reg.getString("destination"));
             assertEquals(List.of(marker), watcher.ids(), "only the event published while subscribed");
         }
         assertEquals(11, registration(topic, "witness").getInt("pending"));

@@ -1,5 +1,6 @@
 package io.solarwind.it;
 
+import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -33,9 +34,37 @@ public final class Received {
         SolarWindServer.await(timeout, count + " messages (have " + messages.size() + ")", () -> messages.size() >= count);
     }
 
-    /** Waits a little longer to catch anything that should not arrive. */
-    public void settle() {
-        SolarWindServer.sleep(1500);
+    /**
+     * Waits, instead of sleeping, until nothing more can arrive at the consumers of {@code destinations}
+     * (purpose destinations as registrations name them): the dispatcher's queue is empty and each
+     * destination's queues hold no message and none in delivery (a listener's auto-acknowledged
+     * message leaves the queue only after the listener took it). A duplicate or a stray event would
+     * by then be in {@link #messages}, so the assertions after this still catch it.
+     */
+    public static void awaitDrained(Connection connection, String... destinations) {
+        SolarWindServer.await(Duration.ofSeconds(60), "the dispatcher's queue and " + String.join(", ", destinations)
+                + " to be drained with no delivery in flight", () -> {
+            try {
+                if (count(connection, "queue." + BrokerQueues.DISPATCH, "messageCount") != 0) {
+                    return false;
+                }
+                for (String destination : destinations) {
+                    for (String queue : BrokerQueues.queuesOf(connection, destination)) {
+                        if (count(connection, "queue." + queue, "messageCount") != 0
+                                || count(connection, "queue." + queue, "deliveringCount") != 0) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static long count(Connection connection, String resource, String attribute) throws Exception {
+        return ((Number) BrokerQueues.attribute(connection, resource, attribute)).longValue();
     }
 
     public static String id(Message m) {

@@ -96,7 +96,8 @@ class HandlersIT {
         await("both instances connected", () -> consumers(Topics.DIRECT, "share") == 2);
         List<String> sent = publish(Topics.DIRECT, "direct", 200, "{}");
         await("200 events handled", () -> Collector.of(ShareOne.class).size() + Collector.of(ShareTwo.class).size() >= 200);
-        Thread.sleep(1000);
+        // instead of sleeping: nothing left in the queue or in delivery (a duplicate would be handled by then)
+        await("the purpose's queue drained", () -> pending(Topics.DIRECT, "share") == 0);
         List<String> all = new ArrayList<>(Collector.of(ShareOne.class));
         all.addAll(Collector.of(ShareTwo.class));
         assertEquals(200, all.size(), "no event handled twice");
@@ -111,11 +112,18 @@ class HandlersIT {
         await("both subscribers connected", () -> consumers(Topics.FANOUT, "watch") == 2);
         List<String> sent = publish(Topics.FANOUT, "fanout", 50, "{}");
         await("50 events at each instance", () -> Collector.of(WatchOne.class).size() >= 50 && Collector.of(WatchTwo.class).size() >= 50);
-        Thread.sleep(1000);
-        assertEquals(new HashSet<>(sent), new HashSet<>(Collector.of(WatchOne.class)));
-        assertEquals(new HashSet<>(sent), new HashSet<>(Collector.of(WatchTwo.class)));
-        assertEquals(50, Collector.of(WatchOne.class).size());
-        assertEquals(50, Collector.of(WatchTwo.class).size());
+        // instead of sleeping: a marker published after the 50. Each instance has one subscription,
+        // consumed by one session (maxSession 1), in order: once both handled the marker, both handled
+        // every copy dispatched before it, a duplicate included
+        List<String> marker = publish(Topics.FANOUT, "fanout-marker", 1, "{}");
+        await("the marker at each instance", () -> Collector.of(WatchOne.class).containsAll(marker)
+                && Collector.of(WatchTwo.class).containsAll(marker));
+        List<String> expected = new ArrayList<>(sent);
+        expected.addAll(marker);
+        assertEquals(new HashSet<>(expected), new HashSet<>(Collector.of(WatchOne.class)));
+        assertEquals(new HashSet<>(expected), new HashSet<>(Collector.of(WatchTwo.class)));
+        assertEquals(51, Collector.of(WatchOne.class).size(), "each event once, the marker last");
+        assertEquals(51, Collector.of(WatchTwo.class).size(), "each event once, the marker last");
     }
 
     @Test
