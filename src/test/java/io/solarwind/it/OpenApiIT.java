@@ -5,6 +5,7 @@ import static io.solarwind.it.SolarWindServer.awaitReady;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -123,7 +124,7 @@ class OpenApiIT {
     @Test
     void everyEndpointIsDocumentedAndNothingElse() {
         assertEquals(HIDDEN.keySet(), hidden, "resource methods hidden from the document (declare why in HIDDEN)");
-        hidden.forEach(e -> assertEquals(null, operation(e), e + " is hidden"));
+        hidden.forEach(e -> assertNull(operation(e), e + " is hidden"));
         List<String> missing = endpoints.keySet().stream().filter(e -> operation(e) == null).toList();
         assertTrue(missing.isEmpty(), "JAX-RS methods missing from /openapi: " + missing);
         List<String> documented = new ArrayList<>();
