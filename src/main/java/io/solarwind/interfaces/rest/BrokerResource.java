@@ -17,6 +17,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.StringReader;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * What the server runs on: the broker it uses and that broker's HA state, the journal type,
@@ -35,6 +38,9 @@ public class BrokerResource {
     @Inject
     Dispatcher dispatcher;
 
+    @Tag(name = "broker")
+    @Operation(summary = "The broker in use, its HA state and this server's dispatcher")
+    @APIResponse(responseCode = "200", ref = "BrokerStatus")
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     public JsonObject broker() {

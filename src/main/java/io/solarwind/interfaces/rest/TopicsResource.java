@@ -40,11 +40,20 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The admin API (register, list, read, delete purposes) and the publish endpoint.
  * Path segments are matched loosely ({@code .*}) so that a bad name, even one holding a
  * '/', gets a 400 that names it rather than a bare 404.
+ *
+ * <p>The OpenAPI annotations point at the responses, bodies and examples of
+ * META-INF/openapi.yaml; {@link OpenApiCompletion} adds the roles and the 401, 403 and 500 of
+ * every call. OpenApiIT fails when a method or one of its error statuses is not in /openapi.
  */
 @Path("topics")
 @ApplicationScoped
@@ -61,6 +70,10 @@ public class TopicsResource {
     @Inject
     DeadLetters deadLetters;
 
+    @Tag(name = "purposes")
+    @Operation(summary = "List every topic with its purposes")
+    @APIResponse(responseCode = "200", ref = "Topics")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     public JsonValue topics() {
@@ -71,6 +84,11 @@ public class TopicsResource {
         return topics.build();
     }
 
+    @Tag(name = "purposes")
+    @Operation(summary = "List the purposes of a topic")
+    @APIResponse(responseCode = "200", ref = "Registrations")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     @Path("{topic: .*}/purposes")
@@ -78,6 +96,12 @@ public class TopicsResource {
         return registrations(registry.purposesOf(Topic.of(topic))).build();
     }
 
+    @Tag(name = "purposes")
+    @Operation(summary = "Read a purpose's registration")
+    @APIResponse(responseCode = "200", ref = "Registration")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurpose")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     @Path("{topic: .*}/purposes/{purpose: .*}")
@@ -87,12 +111,21 @@ public class TopicsResource {
         return registry.find(t, p).map(this::registration).orElseThrow(() -> notFound(t, p));
     }
 
+    @Tag(name = "purposes")
+    @Operation(summary = "Register a purpose on a topic, or change its redelivery policy",
+            description = "Registering again with the same exchange keeps the purpose (200); without `redelivery` it keeps its policy.")
+    @APIResponse(responseCode = "201", ref = "RegistrationCreated")
+    @APIResponse(responseCode = "200", ref = "RegistrationKept")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "409", ref = "RegistrationConflict")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{topic: .*}/purposes/{purpose: .*}")
     @Consumes(MediaType.WILDCARD)
     public Response register(@PathParam("topic") String topic, @PathParam("purpose") String purpose,
-                             @Context UriInfo uri, InputStream body) throws IOException {
+                             @Context UriInfo uri, @RequestBody(ref = "RegistrationRequest") InputStream body) throws IOException {
         Topic t = Topic.of(topic);
         Purpose p = Purpose.of(purpose);
         JsonObject json = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, "registration body"),
@@ -106,6 +139,7 @@ public class TopicsResource {
     }
 
     /** {@code PUT .../purposes/} without a purpose name: 400 naming the empty purpose. */
+    @Operation(hidden = true) // not a call of the API: only turns an empty purpose name into a 400
     @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{topic: .*}/purposes")
@@ -115,6 +149,13 @@ public class TopicsResource {
         throw new InvalidInputException("purpose", "purpose must not be empty");
     }
 
+    @Tag(name = "purposes")
+    @Operation(summary = "Delete a purpose",
+            description = "Its queue is deleted with the events still waiting in it (a queue with consumers connected stays until they go).")
+    @APIResponse(responseCode = "204", description = "Deleted.")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurpose")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{topic: .*}/purposes/{purpose: .*}")
@@ -132,11 +173,22 @@ public class TopicsResource {
      * their original order; 202 with the count. Every event in the window is copied, also those
      * the purpose already had: replaying twice delivers twice.
      */
+    @Tag(name = "replay")
+    @Operation(summary = "Replay the topic's retained events of a window into a direct purpose",
+            description = "In their original order, in one transaction; replaying a window twice delivers it twice.")
+    @APIResponse(responseCode = "202", ref = "Replayed")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurpose")
+    @APIResponse(responseCode = "409", ref = "ReplayNeedsDirect")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "501", ref = "ReplayUnavailable")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("{topic: .*}/purposes/{purpose: .*}/replay")
     @Consumes(MediaType.WILDCARD)
-    public Response replay(@PathParam("topic") String topic, @PathParam("purpose") String purpose, InputStream body)
+    public Response replay(@PathParam("topic") String topic, @PathParam("purpose") String purpose,
+                           @RequestBody(ref = "ReplayRequest") InputStream body)
             throws IOException {
         Topic t = Topic.of(topic);
         Purpose p = Purpose.of(purpose);
@@ -182,6 +234,12 @@ public class TopicsResource {
     }
 
     /** The purpose's dead letters, oldest first (at most 500). */
+    @Tag(name = "dead letters")
+    @Operation(summary = "List a purpose's dead letters")
+    @APIResponse(responseCode = "200", ref = "DeadLetters")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurpose")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.ADMIN)
     @GET
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters")
@@ -199,6 +257,12 @@ public class TopicsResource {
     }
 
     /** Sends one dead letter back to the purpose (say, once its handler is fixed); 202, or 404. */
+    @Tag(name = "dead letters")
+    @Operation(summary = "Send a dead letter back to its purpose")
+    @APIResponse(responseCode = "202", ref = "Retried")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurposeOrDeadLetter")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters/{id}/retry")
@@ -212,6 +276,12 @@ public class TopicsResource {
     }
 
     /** Drops one dead letter; 204, or 404. */
+    @Tag(name = "dead letters")
+    @Operation(summary = "Drop a dead letter")
+    @APIResponse(responseCode = "204", description = "Dropped.")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurposeOrDeadLetter")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters/{id}")
@@ -236,11 +306,25 @@ public class TopicsResource {
     }
 
     /** Publishes one CloudEvent; 202 once the broker has stored it. */
+    @Tag(name = "events")
+    @Operation(summary = "Publish a CloudEvent (binary or structured mode)")
+    @Parameter(ref = "ce-id")
+    @Parameter(ref = "ce-source")
+    @Parameter(ref = "ce-type")
+    @Parameter(ref = "ce-specversion")
+    @Parameter(ref = "ce-time")
+    @Parameter(ref = "ce-subject")
+    @APIResponse(responseCode = "202", ref = "Published")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.PUBLISHER)
     @POST
     @Path("{topic: .*}/events")
     @Consumes(MediaType.WILDCARD)
-    public Response publish(@PathParam("topic") String topic, @Context HttpHeaders headers, InputStream body)
+    public Response publish(@PathParam("topic") String topic, @Context HttpHeaders headers,
+                            @RequestBody(ref = "CloudEvent") InputStream body)
             throws IOException {
         Topic t = Topic.of(topic);
         int limit = Setting.EVENT_MAX_BYTES.getInt();
