@@ -25,6 +25,8 @@ import org.apache.activemq.artemis.utils.CompositeAddress;
  * <li>A registry change for the dispatcher (a message with {@value BrokerNames#CONTROL_PROPERTY})
  * is refused unless its sender may {@code manage} {@code solarwind.inbound}, which only Solar
  * Wind's servers and administrators may: a publisher, who may send events there, cannot forge one.</li>
+ * <li>The mark {@value BrokerNames#VIA_PROPERTY} (an event published over HTTP, for the metrics) is
+ * removed from events of senders who may not {@code manage} {@code solarwind.inbound}.</li>
  * </ul>
  *
  * <p>In a standalone broker: put the {@code solarwind-broker} jar in the broker's
@@ -33,6 +35,7 @@ import org.apache.activemq.artemis.utils.CompositeAddress;
 public class InboundEventPlugin implements ActiveMQServerPlugin {
     private static final SimpleString INBOUND = SimpleString.of(BrokerNames.INBOUND);
     private static final SimpleString CONTROL = SimpleString.of(BrokerNames.CONTROL_PROPERTY);
+    private static final SimpleString VIA = SimpleString.of(BrokerNames.VIA_PROPERTY);
 
     private volatile ActiveMQServer server;
 
@@ -52,12 +55,28 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
             requireManage(session);
             return;
         }
+        if (message.containsProperty(VIA) && !mayManage(session)) {
+            message.removeProperty(VIA); // only a Solar Wind server says an event came over HTTP
+        }
         CloudEventProperties.applyInboundDefaults(
                 name -> {
                     Object value = message.getObjectProperty(name);
                     return value == null ? null : value.toString();
                 },
                 message::putStringProperty);
+    }
+
+    private boolean mayManage(ServerSession session) {
+        ActiveMQServer broker = server;
+        if (broker == null || session == null) {
+            return false;
+        }
+        try {
+            broker.getSecurityStore().check(INBOUND, CheckType.MANAGE, session);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private void requireManage(ServerSession session) throws ActiveMQException {

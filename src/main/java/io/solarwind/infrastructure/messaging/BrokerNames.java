@@ -51,6 +51,15 @@ public final class BrokerNames {
     public static final String EXPIRY = "ExpiryQueue";
     /** Why a message was dead-lettered by Solar Wind. */
     public static final String REASON_PROPERTY = "solarwind_reason";
+    /**
+     * Marks an event a Solar Wind server published for an HTTP request ({@value #VIA_HTTP}), so the
+     * dispatcher can count received events by way; events without it came straight to the broker
+     * (JMS). The broker plugin removes it from events of senders without {@code manage} on
+     * {@link #INBOUND}, the dispatcher from the copies it sends to purposes.
+     */
+    public static final String VIA_PROPERTY = "solarwind_via";
+    /** The value of {@link #VIA_PROPERTY} on events published over HTTP. */
+    public static final String VIA_HTTP = "http";
     /** Artemis's duplicate detection header. */
     public static final String DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
     /**
