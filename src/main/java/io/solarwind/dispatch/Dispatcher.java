@@ -58,6 +58,7 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final SimpleString DUPLICATE_ID = SimpleString.of(BrokerNames.DUPLICATE_ID_PROPERTY);
+    private static final SimpleString VIA = SimpleString.of(BrokerNames.VIA_PROPERTY);
 
     @Resource
     private ManagedThreadFactory threads;
@@ -65,11 +66,15 @@ public class Dispatcher {
     private BrokerConnection broker;
     @Inject
     private PurposeRegistry registry;
+    @Inject
+    private DispatchMetrics metrics;
 
     /** By topic, so no destination is built per event; used by the dispatcher thread only. */
     private final Map<String, Targets> targetsByTopic = new HashMap<>();
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    /** The open batch's counts; used by the dispatcher thread only. */
+    private final DispatchTally tally = new DispatchTally();
     private volatile boolean running;
     private volatile boolean consuming;
     private volatile boolean standingBy;
@@ -194,13 +199,17 @@ public class Dispatcher {
                         continue;
                     }
                     int inBatch = 0;
+                    tally.reset();
                     try {
                         do {
                             dispatch(event, producer, deadLetter);
                             inBatch++;
                         } while (inBatch < batchSize && (event = consumer.receiveNoWait()) != null);
+                        long commitStarted = System.nanoTime();
                         session.commit();
                         dispatched.addAndGet(inBatch);
+                        tally.messages = inBatch;
+                        metrics.committed(tally, System.nanoTime() - commitStarted);
                     } catch (JMSException | RuntimeException e) {
                         LOG.log(Level.WARNING, "Dispatching a batch of " + inBatch + " events failed; rolling back so the broker redelivers them", e);
                         rollback(session);
@@ -276,6 +285,12 @@ public class Dispatcher {
             registry.apply(RegistryRecords.fromMessage(event));
             return;
         }
+        org.apache.activemq.artemis.api.core.Message core = ((ActiveMQMessage) event).getCoreMessage();
+        if (core.containsProperty(VIA)) {
+            tally.receivedHttp++;
+        } else {
+            tally.receivedJms++;
+        }
         String topic = event.getStringProperty(CloudEventProperties.TYPE);
         List<Registration> routes = topic == null ? List.of() : registry.routes(topic);
         if (routes.isEmpty()) {
@@ -283,11 +298,16 @@ public class Dispatcher {
                 deadLetter(event, producer, deadLetter, topic == null
                         ? "missing ce_type: the event has no topic"
                         : "invalid ce_type '" + topic + "': not a valid topic name");
+                tally.deadLettered++;
+            } else {
+                tally.dropped++;
             }
             return; // no purpose on this topic: dropped from dispatch
         }
         // The inbound duplicate key did its work; a copy keeps no key, so it cannot collide later.
-        ((ActiveMQMessage) event).getCoreMessage().removeProperty(DUPLICATE_ID);
+        core.removeProperty(DUPLICATE_ID);
+        core.removeProperty(VIA);
+        tally.dispatched++;
         for (Destination target : targetsOf(topic, routes).destinations) {
             producer.send(target, event);
         }

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * Wind's servers and administrators may: a publisher, who may send events there, cannot forge one.</li>
  * <li>An event loses any dead-letter property ({@link BrokerNames#DEAD_LETTER_PROPERTIES}): were it
  * dead-lettered later, it could otherwise pass for another purpose's dead letter.</li>
+ * <li>The mark {@value BrokerNames#VIA_PROPERTY} (an event published over HTTP, for the metrics) is
+ * removed from events of senders who may not {@code manage} {@code solarwind.inbound}.</li>
  * </ul>
  *
  * <p>And before a client's message to the dead-letter address {@code DLA} is routed (the broker's
@@ -51,6 +53,7 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
     /** A topic and a purpose as Solar Wind's names allow them; no wildcard, no '::', nothing for a match to expand. */
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
     private static final Pattern PURPOSE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final SimpleString VIA = SimpleString.of(BrokerNames.VIA_PROPERTY);
 
     private volatile ActiveMQServer server;
 
@@ -80,6 +83,9 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
         }
         for (String property : BrokerNames.DEAD_LETTER_PROPERTIES) {
             message.removeProperty(SimpleString.of(property));
+        }
+        if (message.containsProperty(VIA) && !mayManage(session)) {
+            message.removeProperty(VIA); // only a Solar Wind server says an event came over HTTP
         }
         CloudEventProperties.applyInboundDefaults(
                 name -> {
@@ -125,6 +131,19 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
             } else {
                 broker.getSecurityStore().check(address, queue, type, session);
             }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean mayManage(ServerSession session) {
+        ActiveMQServer broker = server;
+        if (broker == null || session == null) {
+            return false;
+        }
+        try {
+            broker.getSecurityStore().check(INBOUND, CheckType.MANAGE, session);
             return true;
         } catch (Exception e) {
             return false;

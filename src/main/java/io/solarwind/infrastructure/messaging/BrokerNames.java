@@ -82,6 +82,15 @@ public final class BrokerNames {
     public static String fanoutAddress(String topic, String purpose) {
         return "solarwind.fanout." + topic + "." + purpose;
     }
+    /**
+     * Marks an event a Solar Wind server published for an HTTP request ({@value #VIA_HTTP}), so the
+     * dispatcher can count received events by way; events without it came straight to the broker
+     * (JMS). The broker plugin removes it from events of senders without {@code manage} on
+     * {@link #INBOUND}, the dispatcher from the copies it sends to purposes.
+     */
+    public static final String VIA_PROPERTY = "solarwind_via";
+    /** The value of {@link #VIA_PROPERTY} on events published over HTTP. */
+    public static final String VIA_HTTP = "http";
     /** Artemis's duplicate detection header. */
     public static final String DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
     /**

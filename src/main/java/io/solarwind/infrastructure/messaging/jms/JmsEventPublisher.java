@@ -37,7 +37,9 @@ public class JmsEventPublisher implements EventPublisher {
         Sender sender = borrow();
         boolean healthy = true;
         try {
-            sender.producer.send(EventMessages.toMessage(sender.session, event));
+            jakarta.jms.Message message = EventMessages.toMessage(sender.session, event);
+            message.setStringProperty(BrokerNames.VIA_PROPERTY, BrokerNames.VIA_HTTP); // counted by way at dispatch
+            sender.producer.send(message);
         } catch (JMSException e) {
             healthy = false;
             throw new BrokerUnavailableException("The broker did not accept event " + event.id() + ": " + e.getMessage(), e);
