@@ -83,7 +83,7 @@ public enum Setting {
     DISPATCH_STANDBY_RETRY_MILLIS("solarwind.dispatch.standby-retry-millis", "500",
             "How often a standing-by dispatcher (another server's is active) asks the broker for the dispatcher's subscription, in milliseconds: the longest a takeover waits after the active server's broker connection closed.", wholeNumber(1, Integer.MAX_VALUE)),
     PUBLISH_SESSIONS("solarwind.publish.sessions", "16",
-            "JMS sessions kept open between HTTP publishes; a burst of more concurrent requests opens extra sessions and closes them after."),
+            "JMS sessions kept open between HTTP publishes; a burst of more concurrent requests opens extra sessions and closes them after.", wholeNumber(1, 100_000)),
     METRICS_PURPOSE_LABELS("solarwind.metrics.purpose-labels", "1000",
             "Most purposes that get series of their own (labels `topic`, `purpose`) in `/metrics`: the first ones by topic, then purpose name; the figures of the others are summed into the series labelled `_other`. 0 puts every purpose into `_other` (see docs/metrics.md).", wholeNumber(0, 1_000_000)),
     METRICS_CACHE_MILLIS("solarwind.metrics.cache-millis", "5000",
