@@ -73,4 +73,13 @@ class SettingValidationTest {
             }
         }
     }
+
+    @Test
+    void anEventLimitAboveTheLargestBodyLibertyLetsThroughIsRefused() {
+        List<String> problems = problems(Map.of("solarwind.events.max-bytes", "20000000"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("solarwind.events.max-bytes is '20000000', above solarwind.http.max-message-bytes ('16777216')"),
+                problems.get(0));
+        assertEquals(List.of(), problems(Map.of("solarwind.events.max-bytes", "20000000", "solarwind.http.max-message-bytes", "20000000")));
+    }
 }

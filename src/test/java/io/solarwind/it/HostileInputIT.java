@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,10 +93,11 @@ class HostileInputIT {
     /**
      * A client announcing 64 MiB gets 413 at once from the length alone, and the connection is
      * closed behind the answer: it does not hang waiting for the rest of its upload to be read.
+     * Liberty answers it itself (solarwind.http.max-message-bytes, its MessageSizeLimit), before the
+     * API: the 413 has no problem document. Without that limit the API's 413 came at once too, but
+     * Liberty then read the unsent body until the client gave up.
      */
     @Test
-    @Disabled("open: Liberty 26.0.0.3 answers 413 with 'Connection: Close' but keeps the connection open, "
-            + "waiting for the unread body; this test fails (20 s timeout) until the server closes it")
     void anAnnouncedOversizeBodyGets413AndTheConnectionIsClosedWithoutReadingIt() throws Exception {
         String topic = uniqueTopic("it.oversize");
         URI http = URI.create(SolarWindServer.HTTP);
@@ -127,7 +127,6 @@ class HostileInputIT {
             String text = answer.toString(StandardCharsets.ISO_8859_1);
             assertTrue(text.startsWith("HTTP/1.1 413"), text);
             assertTrue(text.toLowerCase(Locale.ROOT).contains("connection: close"), text);
-            assertTrue(text.contains("urn:solarwind:problem:too-large"), text);
             assertTrue(millis < 10_000, "closed after " + millis + " ms");
         }
     }

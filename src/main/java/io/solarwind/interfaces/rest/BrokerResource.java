@@ -5,10 +5,13 @@ import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
 import io.solarwind.infrastructure.messaging.jms.BrokerHa;
 import io.solarwind.infrastructure.messaging.jms.BrokerUnavailableException;
+import io.solarwind.infrastructure.messaging.jms.JmsRegistrationStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -17,6 +20,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.StringReader;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,6 +41,8 @@ public class BrokerResource {
     BrokerHa brokerHa;
     @Inject
     Dispatcher dispatcher;
+    @Inject
+    JmsRegistrationStore registry;
 
     @Tag(name = "broker")
     @Operation(summary = "The broker in use, its HA state and this server's dispatcher")
@@ -57,7 +63,22 @@ public class BrokerResource {
                 .add("dispatched", dispatcher.dispatchedCount())
                 .add("deadLettered", dispatcher.deadLetteredCount())
                 .add("ha", ha(embedded))
+                .add("registry", registryStatus(registry.unreadable()))
                 .build();
+    }
+
+    /**
+     * Whether this server could read every registration record, and the records it could not
+     * (while there are any it does not dispatch; docs/high-availability.md says how to remove them).
+     */
+    public static JsonObject registryStatus(List<JmsRegistrationStore.UnreadableRecord> records) {
+        JsonArrayBuilder unreadable = Json.createArrayBuilder();
+        for (JmsRegistrationStore.UnreadableRecord record : records) {
+            unreadable.add(Json.createObjectBuilder().add("queue", record.queue())
+                    .add("messageId", String.valueOf(record.messageId())).add("reason", record.reason()));
+        }
+        JsonArray all = unreadable.build();
+        return Json.createObjectBuilder().add("readable", all.isEmpty()).add("unreadable", all).build();
     }
 
     /**

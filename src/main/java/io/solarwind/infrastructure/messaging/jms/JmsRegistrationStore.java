@@ -10,6 +10,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
@@ -18,9 +19,12 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 
@@ -52,6 +56,9 @@ public class JmsRegistrationStore implements RegistrationStore {
 
     private BrokerConnection broker;
     private Session listening;
+    private volatile List<UnreadableRecord> unreadable = List.of();
+    /** The unreadable records already logged at SEVERE, so each is logged once, not at every retry. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     protected JmsRegistrationStore() {
     }
@@ -64,18 +71,44 @@ public class JmsRegistrationStore implements RegistrationStore {
     @Override
     public synchronized List<RegistryChange> loadAll() {
         Map<String, RegistryChange> byKey = new HashMap<>();
+        List<UnreadableRecord> found = new ArrayList<>();
         try (Session session = broker.connection().createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             for (int shard = 0; shard < BrokerNames.REGISTRY_SHARDS; shard++) {
-                browse(session, BrokerNames.registryShard(shard), byKey);
+                browse(session, BrokerNames.registryShard(shard), byKey, found);
             }
         } catch (JMSException e) {
             throw new BrokerUnavailableException("Reading the registry from " + BrokerNames.REGISTRY + ".* failed: " + e.getMessage(), e);
         }
+        unreadable = List.copyOf(found);
+        if (!found.isEmpty()) {
+            for (UnreadableRecord record : found) {
+                if (reported.add(record.queue() + "/" + record.messageId())) {
+                    LOG.severe(() -> "The registry queue " + record.queue() + " holds an unreadable record " + record.messageId()
+                            + " (" + record.reason() + "). Solar Wind does not dispatch until it is removed: events wait in "
+                            + BrokerNames.DISPATCH_QUEUE + ", nothing is lost. Remove it with the broker's tools, e.g. "
+                            + record.removalCommand() + " (docs/high-availability.md, \"An unreadable registration record\")");
+                }
+            }
+            // skipping the record would drop its purpose's events without a word; the registry is not read until it goes
+            throw new IllegalStateException("the registry holds " + found.size() + " unreadable record" + (found.size() == 1 ? "" : "s")
+                    + " (" + found.stream().map(UnreadableRecord::describe).collect(Collectors.joining("; "))
+                    + "); remove " + (found.size() == 1 ? "it" : "them") + " with the broker's tools");
+        }
         return new ArrayList<>(byKey.values());
     }
 
-    /** Reads a registry queue into the map, the newest version of each key. */
-    private static void browse(Session session, String queue, Map<String, RegistryChange> byKey) throws JMSException {
+    /**
+     * The records the last reading of the registry could not read (empty when it read them all):
+     * while there are any, this server does not dispatch, and readiness and {@code GET /api/v1/broker}
+     * name them.
+     */
+    public List<UnreadableRecord> unreadable() {
+        return unreadable;
+    }
+
+    /** Reads a registry queue into the map, the newest version of each key; records it cannot read go to {@code unreadable}. */
+    private static void browse(Session session, String queue, Map<String, RegistryChange> byKey, List<UnreadableRecord> unreadable)
+            throws JMSException {
         try (QueueBrowser browser = session.createBrowser(BrokerTopology.existingQueue(queue))) {
             Enumeration<?> records = browser.getEnumeration();
             while (records.hasMoreElements()) {
@@ -83,13 +116,26 @@ public class JmsRegistrationStore implements RegistrationStore {
                 RegistryChange change;
                 try {
                     change = RegistryRecords.fromMessage(record);
-                } catch (RuntimeException unreadable) {
+                } catch (RuntimeException | MessageFormatException e) {
                     // not Solar Wind's record (no key, no topic): only a broker administrator can put one there
-                    throw new IllegalStateException("The registry queue " + queue + " holds an unreadable record "
-                            + record.getJMSMessageID() + " (" + unreadable.getMessage() + "); remove it with the broker's tools", unreadable);
+                    unreadable.add(new UnreadableRecord(queue, record.getJMSMessageID(), String.valueOf(e.getMessage())));
+                    continue;
                 }
                 byKey.merge(change.key(), change, (a, b) -> b.version() >= a.version() ? b : a);
             }
+        }
+    }
+
+    /** A message on a registry queue that is no registration record Solar Wind can read. */
+    public record UnreadableRecord(String queue, String messageId, String reason) {
+        public String describe() {
+            return queue + " " + messageId + ": " + reason;
+        }
+
+        /** An Artemis CLI command that consumes just this record (the broker's user and password to be added). */
+        public String removalCommand() {
+            return "artemis consumer --url tcp://<broker>:61616 --destination queue://" + queue
+                    + " --filter \"JMSMessageID='" + messageId + "'\" --message-count 1 --receive-timeout 5000";
         }
     }
 
