@@ -39,9 +39,13 @@ public class CrossSiteRequestFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        // over HTTP/2 the host is the :authority pseudo-header, which Liberty does not show as Host
+        String host = request.getHeader("Host");
+        if (host == null || host.isBlank()) {
+            host = request.getServerName() + ":" + request.getServerPort();
+        }
         String refused = refusal(request.getMethod(), request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"),
-                request.getHeader("Cookie") != null, request.getHeader(HEADER), request.getHeader("Host"),
-                request.getHeader("X-Forwarded-Host"));
+                request.getHeader("Cookie") != null, request.getHeader(HEADER), host, request.getHeader("X-Forwarded-Host"));
         if (refused == null) {
             chain.doFilter(request, response);
             return;
