@@ -182,6 +182,18 @@ class ConsoleIT {
                 && cell(key, "pending").equals("4"));
         assertEquals(0, deadLettersOf(topic, "billing").size());
         assertEquals(4, registration(topic, "billing").getInt("pending"), "5 - 1 discarded");
+
+        // replay the last hour of the topic (its 5 events) into the purpose
+        click(By.id("replay-submit"));
+        waitFor("the replay done", d -> text(By.id("message")).startsWith("Replayed 5 events"));
+        waitFor("the copies pending", d -> cell(key, "pending").equals("9"));
+
+        // and delete it
+        click(By.id("delete-purpose"));
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.alertIsPresent()).accept();
+        waitFor("the row gone", d -> d.findElements(By.cssSelector("#purposes-body tr[data-key='" + key + "']")).isEmpty()
+                && !d.findElement(By.id("detail")).isDisplayed());
+        assertEquals(404, SolarWindServer.get(purposeUrl(topic, "billing")).statusCode());
     }
 
     @Test
