@@ -375,7 +375,9 @@
             checked: state.chosen.has(letter.id), 'aria-label': 'select ' + letter.id})) : null,
           el('td', {class: 'id', text: letter.id}),
           el('td', {class: 'reason', text: letter.reason}),
-          el('td', {class: 'num', text: fmt(letter.attempts)}),
+          // a dead letter the broker moved itself does not record its attempts (the API gives 0)
+          el('td', {class: 'num', text: letter.attempts > 0 ? fmt(letter.attempts) : '–',
+            title: letter.attempts > 0 ? null : 'not recorded: the broker moved it after the purpose\'s last attempt'}),
           el('td', {text: new Date(letter.deadLetteredAt).toLocaleString()}),
           admin ? el('td', {},
               el('button', {type: 'button', class: 'small retry', 'data-id': letter.id, text: 'Retry'}), ' ',

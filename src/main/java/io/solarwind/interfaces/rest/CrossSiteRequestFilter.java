@@ -21,11 +21,12 @@ import java.util.Set;
  * site's page; the console itself sends its credentials explicitly, but other browser tabs may have
  * them stored. So an unsafe call ({@code POST}, {@code PUT}, {@code DELETE}, {@code PATCH}) that
  * carries a browser's marks ({@code Origin}, {@code Sec-Fetch-Site} or {@code Cookie}) must be
- * same-origin ({@code Sec-Fetch-Site: same-origin} when given, an {@code Origin} equal to the
- * server's own when given) and carry the header {@value #HEADER}. A page of another origin cannot
- * send that header without a CORS preflight, which this server never grants (it sends no
- * {@code Access-Control-Allow-*} header). Calls without any browser mark (curl, the handler API,
- * Java's or any other HTTP client) are not affected. See docs/security.md.
+ * same-origin: {@code Sec-Fetch-Site: same-origin} from a browser that sends Fetch Metadata (all
+ * current ones; so /openapi/ui's calls pass), otherwise an {@code Origin} equal to the server's own
+ * (when sent) and the header {@value #HEADER}, which a page of another origin cannot send without
+ * a CORS preflight, never granted here (no {@code Access-Control-Allow-*} header). The console sends
+ * the header always. Calls without any browser mark (curl, the handler API, Java's or any other
+ * HTTP client) are not affected. See docs/security.md.
  *
  * <p>The web container authenticates before this filter runs: a refused call without credentials
  * still gets its 401, one with credentials this 403 ({@code cross-site-request}).
@@ -78,14 +79,20 @@ public class CrossSiteRequestFilter extends HttpFilter {
         if (origin == null && fetchSite == null && !cookie) {
             return null; // no browser sent it: an API client, with credentials it chose to send
         }
-        if (fetchSite != null && !"same-origin".equalsIgnoreCase(fetchSite.trim())) {
-            return "the browser says the call comes from another origin (Sec-Fetch-Site: " + fetchSite + ")";
+        if (fetchSite != null) {
+            // Fetch Metadata: the browser itself says where the call comes from, and no page can set or
+            // change it; it compared the page's origin with the URL as the browser sees them, so a proxy
+            // that rewrites Host does not matter
+            return "same-origin".equalsIgnoreCase(fetchSite.trim()) ? null
+                    : "the browser says the call comes from another origin (Sec-Fetch-Site: " + fetchSite + ")";
         }
+        // a browser without Fetch Metadata (or a client with a cookie): Origin, when sent, must be this
+        // server's, and the header must be there, which another origin cannot send without a CORS preflight
         if (origin != null && !sameOrigin(origin, host) && (forwardedHost == null || !sameOrigin(origin, firstOf(forwardedHost)))) {
             return "the call comes from the page of another origin (Origin: " + origin + ", this server: " + host + ")";
         }
         if (csrf == null || csrf.isBlank()) {
-            return "a browser's call without the header " + HEADER;
+            return "a browser's call without Sec-Fetch-Site needs the header " + HEADER;
         }
         return null;
     }

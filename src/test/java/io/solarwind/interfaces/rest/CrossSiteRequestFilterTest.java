@@ -51,8 +51,16 @@ class CrossSiteRequestFilterTest {
     }
 
     @Test
-    void aBrowsersSameOriginCallNeedsTheHeader() {
-        assertNotNull(refusal("POST", "http://solarwind.example.com:9080", "same-origin", false, null, HOST, null));
+    void aSameOriginCallOfABrowserWithFetchMetadataPassesWithoutTheHeader() {
+        // e.g. /openapi/ui's "Try it out", which cannot add the header
+        assertNull(refusal("POST", "http://solarwind.example.com:9080", "same-origin", false, null, HOST, null));
+        // Fetch Metadata decides alone: behind a proxy that rewrites Host the browser still knows
+        assertNull(refusal("PUT", "https://console.example.com", "same-origin", false, null, "backend:9080", null));
+    }
+
+    @Test
+    void aBrowsersCallWithoutFetchMetadataNeedsTheHeader() {
+        assertNotNull(refusal("POST", "http://solarwind.example.com:9080", null, false, null, HOST, null));
         assertNotNull(refusal("POST", null, null, true, null, HOST, null), "a cookie marks a browser too");
         assertNotNull(refusal("POST", null, null, true, " ", HOST, null));
         assertNull(refusal("POST", null, null, true, "1", HOST, null));
