@@ -70,7 +70,8 @@ class OpenApiIT {
             Map.entry("POST /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}/retry", Set.of(202, 400, 404, 503)),
             Map.entry("DELETE /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}", Set.of(204, 400, 404, 503)),
             Map.entry("POST /api/v1/topics/{topic}/events", Set.of(202, 400, 413, 415, 503)),
-            Map.entry("GET /api/v1/broker", Set.of(200)));
+            Map.entry("GET /api/v1/broker", Set.of(200)),
+            Map.entry("GET /api/v1/me", Set.of(200)));
 
     /** Resource methods left out of the document on purpose ({@code @Operation(hidden = true)}), and why. */
     private static final Map<String, String> HIDDEN = Map.of(
@@ -88,7 +89,8 @@ class OpenApiIT {
             Map.entry("POST /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}/retry", "`POST .../dead-letters/{id}/retry`"),
             Map.entry("DELETE /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}", "`POST .../dead-letters/{id}/retry`"),
             Map.entry("POST /api/v1/topics/{topic}/events", "`POST /api/v1/topics/{topic}/events`"),
-            Map.entry("GET /api/v1/broker", "`GET /api/v1/broker`"));
+            Map.entry("GET /api/v1/broker", "`GET /api/v1/broker`"),
+            Map.entry("GET /api/v1/me", "`GET /api/v1/me`"));
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();

@@ -98,7 +98,12 @@ class SecurityIT {
         assertProblem(403, as("viewer", "viewer-dev-only", "DELETE", purpose, null), "viewer deletes");
         assertProblem(403, as("viewer", "viewer-dev-only", "POST", eventsUrl(topic), "{}"), "viewer publishes");
         assertProblem(403, as("viewer", "viewer-dev-only", "POST", purpose + "/replay", "{\"from\":\"2026-01-01T00:00:00Z\"}"), "viewer replays");
-        assertProblem(403, as("viewer", "viewer-dev-only", "GET", purpose + "/dead-letters", null), "viewer lists dead letters");
+        assertEquals(200, as("viewer", "viewer-dev-only", "GET", purpose + "/dead-letters", null).statusCode(), "viewer lists dead letters");
+        assertProblem(403, as("viewer", "viewer-dev-only", "POST", purpose + "/dead-letters/x/retry", null), "viewer retries");
+        assertProblem(403, as("viewer", "viewer-dev-only", "DELETE", purpose + "/dead-letters/x", null), "viewer discards");
+        HttpResponse<String> me = as("viewer", "viewer-dev-only", "GET", API + "/me", null);
+        assertEquals(200, me.statusCode(), me.body());
+        assertEquals("{\"user\":\"viewer\",\"roles\":[\"solarwind-viewer\"]}", me.body());
 
         // publisher: publishes, nothing else
         HttpResponse<String> published = as("publisher", "publisher-dev-only", "POST", eventsUrl(topic), "{}");
@@ -106,6 +111,9 @@ class SecurityIT {
         assertProblem(403, as("publisher", "publisher-dev-only", "GET", purpose, null), "publisher reads");
         assertProblem(403, as("publisher", "publisher-dev-only", "PUT", purposeUrl(topic, "mine"), "{\"exchange\":\"direct\"}"), "publisher registers");
         assertProblem(403, as("publisher", "publisher-dev-only", "DELETE", purpose, null), "publisher deletes");
+        assertProblem(403, as("publisher", "publisher-dev-only", "GET", purpose + "/dead-letters", null), "publisher lists dead letters");
+        assertEquals("{\"user\":\"publisher\",\"roles\":[\"solarwind-publisher\"]}",
+                as("publisher", "publisher-dev-only", "GET", API + "/me", null).body());
 
         assertEquals(404, SolarWindServer.get(purposeUrl(topic, "mine")).statusCode(), "no refused call registered anything");
         assertEquals(200, SolarWindServer.get(purpose).statusCode(), "no refused call deleted anything");

@@ -12,6 +12,8 @@ import io.solarwind.domain.Purpose;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
+import io.solarwind.infrastructure.messaging.jms.BrokerQueueFigures;
+import io.solarwind.infrastructure.messaging.jms.BrokerQueueFigures.PurposeFigures;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -69,6 +71,8 @@ public class TopicsResource {
     EventReplay replay;
     @Inject
     DeadLetters deadLetters;
+    @Inject
+    BrokerQueueFigures figures;
 
     @Tag(name = "purposes")
     @Operation(summary = "List every topic with its purposes")
@@ -78,9 +82,11 @@ public class TopicsResource {
     @GET
     public JsonValue topics() {
         JsonArrayBuilder topics = Json.createArrayBuilder();
-        registry.all().forEach((topic, purposes) -> topics.add(Json.createObjectBuilder()
+        Map<String, List<Registration>> all = registry.all();
+        Map<String, PurposeFigures> now = figures.figuresOf(all.values().stream().flatMap(List::stream).toList());
+        all.forEach((topic, purposes) -> topics.add(Json.createObjectBuilder()
                 .add("topic", topic)
-                .add("purposes", registrations(purposes))));
+                .add("purposes", registrations(purposes, now))));
         return topics.build();
     }
 
@@ -93,7 +99,8 @@ public class TopicsResource {
     @GET
     @Path("{topic: .*}/purposes")
     public JsonValue purposes(@PathParam("topic") String topic) {
-        return registrations(registry.purposesOf(Topic.of(topic))).build();
+        List<Registration> purposes = registry.purposesOf(Topic.of(topic));
+        return registrations(purposes, figures.figuresOf(purposes)).build();
     }
 
     @Tag(name = "purposes")
@@ -108,7 +115,8 @@ public class TopicsResource {
     public JsonValue purpose(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
         Topic t = Topic.of(topic);
         Purpose p = Purpose.of(purpose);
-        return registry.find(t, p).map(this::registration).orElseThrow(() -> notFound(t, p));
+        Registration r = registry.find(t, p).orElseThrow(() -> notFound(t, p));
+        return registration(r, figures.figuresOf(List.of(r)).get(r.key()));
     }
 
     @Tag(name = "purposes")
@@ -240,7 +248,7 @@ public class TopicsResource {
     @APIResponse(responseCode = "400", ref = "InvalidInput")
     @APIResponse(responseCode = "404", ref = "UnknownPurpose")
     @APIResponse(responseCode = "503", ref = "Unavailable")
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @GET
     @Path("{topic: .*}/purposes/{purpose: .*}/dead-letters")
     public JsonValue deadLetters(@PathParam("topic") String topic, @PathParam("purpose") String purpose) {
@@ -430,15 +438,24 @@ public class TopicsResource {
                 "no purpose '" + p + "' is registered on topic '" + t + "'", "purpose");
     }
 
-    private JsonArrayBuilder registrations(List<Registration> purposes) {
+    private JsonArrayBuilder registrations(List<Registration> purposes, Map<String, PurposeFigures> now) {
         JsonArrayBuilder array = Json.createArrayBuilder();
-        purposes.forEach(r -> array.add(registration(r)));
+        purposes.forEach(r -> array.add(registration(r, now.get(r.key()))));
         return array;
     }
 
     private JsonObject registration(Registration r) {
+        return registration(r, null);
+    }
+
+    /**
+     * A registration as the API shows it; with the broker's figures of its queues (GET answers)
+     * also {@code inFlight}, {@code redelivering}, {@code deadLetters}, {@code added} and
+     * {@code delivered}.
+     */
+    private JsonObject registration(Registration r, PurposeFigures f) {
         PurposeRegistry.DestinationStatusView status = registry.status(r);
-        return Json.createObjectBuilder()
+        jakarta.json.JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("topic", r.topic().name())
                 .add("purpose", r.purpose().name())
                 .add("exchange", r.exchange().wireName())
@@ -452,7 +469,14 @@ public class TopicsResource {
                         .add("multiplier", r.redelivery().multiplier())
                         .add("maxDelayMillis", r.redelivery().maxDelayMillis()))
                 .add("registeredAt", r.registeredAt().toString())
-                .add("version", registry.versionOf(r.topic(), r.purpose()))
-                .build();
+                .add("version", registry.versionOf(r.topic(), r.purpose()));
+        if (f != null) {
+            json.add("inFlight", f.delivering())
+                    .add("redelivering", f.scheduled())
+                    .add("deadLetters", f.deadLetters())
+                    .add("added", f.added())
+                    .add("delivered", f.acknowledged());
+        }
+        return json.build();
     }
 }

@@ -31,7 +31,30 @@ public class BrokerQueueFigures {
 
     /** One queue as {@code listQueues} shows it. */
     public record QueueFigures(String name, String address, long messageCount, long consumerCount, long acknowledged,
-                               long scheduled) {
+                               long scheduled, long delivering, long added) {
+    }
+
+    /**
+     * A purpose's figures summed over its queues (the direct purpose's queue, or a fanout purpose's
+     * subscriber queues), with its dead letters: what the console shows beside a registration.
+     */
+    public record PurposeFigures(long messages, long consumers, long delivering, long added, long acknowledged,
+                                 long scheduled, long deadLetters) {
+        public static final PurposeFigures ZERO = new PurposeFigures(0, 0, 0, 0, 0, 0, 0);
+
+        PurposeFigures plus(PurposeFigures o) {
+            return new PurposeFigures(messages + o.messages, consumers + o.consumers, delivering + o.delivering,
+                    added + o.added, acknowledged + o.acknowledged, scheduled + o.scheduled, deadLetters + o.deadLetters);
+        }
+
+        static PurposeFigures of(QueueFigures q) {
+            return new PurposeFigures(q.messageCount(), q.consumerCount(), q.delivering(), q.added(), q.acknowledged(),
+                    q.scheduled(), 0);
+        }
+
+        static PurposeFigures deadLetters(long n) {
+            return new PurposeFigures(0, 0, 0, 0, 0, 0, n);
+        }
     }
 
     private BrokerConnection broker;
@@ -57,6 +80,72 @@ public class BrokerQueueFigures {
         });
     }
 
+    /**
+     * The figures of each of {@code registrations} (by {@link Registration#key()}; a purpose whose
+     * queues do not exist has {@link PurposeFigures#ZERO}), read now: {@code listQueues} twice (for
+     * one registration, narrowed to its queue or address), {@code countMessages} on {@code DLA}
+     * grouped by the original queue, and grouped by purpose once per topic whose handlers
+     * dead-lettered events themselves.
+     */
+    public Map<String, PurposeFigures> figuresOf(java.util.Collection<Registration> registrations) {
+        if (registrations.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Registration> directQueues = new HashMap<>();
+        Map<String, Registration> fanoutAddresses = new HashMap<>();
+        java.util.Set<String> topics = new java.util.HashSet<>();
+        for (Registration r : registrations) {
+            if (r.exchange() == io.solarwind.domain.Exchange.DIRECT) {
+                directQueues.put(r.queue(), r);
+            } else {
+                fanoutAddresses.put(r.address(), r);
+            }
+            topics.add(r.topic().name());
+        }
+        Registration only = registrations.size() == 1 ? registrations.iterator().next() : null;
+        return broker.admin("Reading the figures of " + (only != null ? only.key() : registrations.size() + " purposes"), session -> {
+            List<QueueFigures> queues = new ArrayList<>();
+            if (only == null || only.exchange() == io.solarwind.domain.Exchange.DIRECT) {
+                list(session, "name", only == null ? Registration.DESTINATION_PREFIX + "direct." : only.queue(), queues);
+            }
+            if (only == null || only.exchange() != io.solarwind.domain.Exchange.DIRECT) {
+                list(session, "address", only == null ? Registration.DESTINATION_PREFIX + "fanout." : only.address(), queues);
+            }
+            Map<String, PurposeFigures> figures = new HashMap<>();
+            registrations.forEach(r -> figures.put(r.key(), PurposeFigures.ZERO));
+            Map<String, Registration> queueOwner = new HashMap<>(directQueues);
+            for (QueueFigures q : queues) {
+                Registration owner = directQueues.containsKey(q.name()) ? directQueues.get(q.name()) : fanoutAddresses.get(q.address());
+                if (owner != null) {
+                    queueOwner.put(q.name(), owner);
+                    figures.merge(owner.key(), PurposeFigures.of(q), PurposeFigures::plus);
+                }
+            }
+            countDeadLetters(session, ORIGINAL_QUEUE + " IS NOT NULL", ORIGINAL_QUEUE).forEach((queue, n) -> {
+                Registration owner = queueOwner.get(queue);
+                if (owner != null) {
+                    figures.merge(owner.key(), PurposeFigures.deadLetters(n), PurposeFigures::plus);
+                }
+            });
+            java.util.Set<String> withHandlerLetters = only != null ? topics
+                    : countDeadLetters(session, ORIGINAL_QUEUE + " IS NULL AND " + JmsDeadLetters.PURPOSE + " IS NOT NULL",
+                    JmsDeadLetters.TOPIC).keySet();
+            for (String topic : withHandlerLetters) {
+                if (!topics.contains(topic)) {
+                    continue;
+                }
+                countDeadLetters(session, ORIGINAL_QUEUE + " IS NULL AND " + JmsDeadLetters.TOPIC + " = '" + topic + "'",
+                        JmsDeadLetters.PURPOSE).forEach((purpose, n) -> {
+                    String key = topic + "/" + purpose;
+                    if (figures.containsKey(key)) {
+                        figures.merge(key, PurposeFigures.deadLetters(n), PurposeFigures::plus);
+                    }
+                });
+            }
+            return figures;
+        });
+    }
+
     private static void list(ClientSession session, String field, String prefix, List<QueueFigures> into) throws ActiveMQException {
         String options = Json.createObjectBuilder().add("field", field).add("operation", "CONTAINS").add("value", prefix)
                 .build().toString();
@@ -70,7 +159,8 @@ public class BrokerQueueFigures {
                 continue; // CONTAINS is the closest the broker offers to "starts with"
             }
             into.add(new QueueFigures(name, address, number(q, "messageCount"), number(q, "consumerCount"),
-                    number(q, "messagesAcked"), number(q, "scheduledCount")));
+                    number(q, "messagesAcked"), number(q, "scheduledCount"), number(q, "deliveringCount"),
+                    number(q, "messagesAdded")));
         }
     }
 
@@ -79,13 +169,15 @@ public class BrokerQueueFigures {
      * {@code filter} (an Artemis filter), counted in the broker.
      */
     public Map<String, Long> deadLetters(String filter, String groupBy) {
-        return broker.admin("Counting dead letters", session -> {
-            Object result = BrokerManagement.call(session, ResourceNames.QUEUE + BrokerNames.DEAD_LETTER, "countMessages",
-                    CALL_MILLIS, filter, groupBy);
-            Map<String, Long> counts = new HashMap<>();
-            read(result).forEach((key, count) -> counts.put(key, Long.parseLong(count.toString())));
-            return counts;
-        });
+        return broker.admin("Counting dead letters", session -> countDeadLetters(session, filter, groupBy));
+    }
+
+    private static Map<String, Long> countDeadLetters(ClientSession session, String filter, String groupBy) throws ActiveMQException {
+        Object result = BrokerManagement.call(session, ResourceNames.QUEUE + BrokerNames.DEAD_LETTER, "countMessages",
+                CALL_MILLIS, filter, groupBy);
+        Map<String, Long> counts = new HashMap<>();
+        read(result).forEach((key, count) -> counts.put(key, Long.parseLong(count.toString())));
+        return counts;
     }
 
     /** Dead letters Artemis moved after its own last attempt, by the queue they came from. */
