@@ -89,7 +89,10 @@ final class BrokerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(log().toFile());
         // appended to the profile's JAVA_ARGS, as start.sh does; broker.xml reads the settings
-        builder.environment().put("JAVA_ARGS_APPEND", String.join(" ", settings));
+        // (a later -Xmx wins over the profile's)
+        List<String> args = new java.util.ArrayList<>(settings);
+        args.add(0, "-Xmx" + System.getProperty("crash.broker.heap", "2G"));
+        builder.environment().put("JAVA_ARGS_APPEND", String.join(" ", args));
         process = builder.start();
     }
 
