@@ -338,6 +338,43 @@ class RetentionReplayTest {
         assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE), "every event the primary stored, in order, none twice");
     }
 
+    /**
+     * Files the primary closed but had not copied to retention yet when it stopped (Artemis copies
+     * them on the journal's compactor thread, later when it is compacting) are copied before its
+     * journal stops: a stopping journal forgets them, and the backup, which has listed the journal's
+     * leftovers before it took the lock, neither loads nor copies them.
+     */
+    @Test
+    void filesWaitingForTheirCopyAreCopiedBeforeTheBrokerStops() throws Exception {
+        File dir = data.toFile();
+        NodeManager store = new InVMNodeManager(false, dir);
+        ActiveMQServer primary = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-primary", dir, PRIMARY_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)));
+        ActiveMQServer backup = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-backup", dir, BACKUP_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false)));
+        primary.start();
+        assertTrue(primary.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the primary is active");
+        backup.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILOVER_MILLIS);
+        while (!backup.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(PAUSE_MILLIS);
+        }
+        createTarget(primary);
+        // as when the compactor is busy: closed files wait for their copy (the journal schedules none)
+        ((JournalImpl) primary.getStorageManager().getMessageJournal()).setAutoReclaim(false);
+        List<String> sent = publish(PRIMARY_URL, TOPIC, 600, 2);
+        String[] waiting = new File(dir, "journal").list((d, name) -> name.endsWith(".bkp"));
+        assertTrue(waiting != null && waiting.length > 0, "closed files wait for their copy");
+
+        primary.stop();
+        assertTrue(backup.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the backup took over");
+
+        // the files are back in the journal too: their events are still there to dispatch
+        assertEquals(600, backup.locateQueue(BrokerNames.DISPATCH_QUEUE).getMessageCount(), "the events to dispatch");
+        assertEquals(600, new RetentionReplay(connect(BACKUP_URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE));
+    }
+
     /** The same on one broker's restart: the journal load is the same. */
     @Test
     void aRestartedBrokerRetainsTheFileItWasWriting() throws Exception {
