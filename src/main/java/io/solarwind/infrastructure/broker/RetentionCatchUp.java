@@ -50,10 +50,16 @@ import org.apache.activemq.artemis.core.server.ActiveMQServer;
  * in id order, so every file closed before has a lower id and is retained already, and the files
  * compaction writes take ids of the files they replace (retained too); copying those again would
  * replay their events twice. The current file is left alone: Artemis copies it when it closes it.
+ *
+ * <p>And files a killed broker had closed but not yet copied ({@code .amq.bkp}, see
+ * {@code retainLeftovers}) are copied and renamed back, as Artemis itself would at the next start
+ * of a broker on this journal.
  */
 final class RetentionCatchUp {
     private static final Logger LOG = Logger.getLogger(RetentionCatchUp.class.getName());
     private static final String EXTENSION = "amq";
+    /** What Artemis appends to a closed journal file's name until it has copied it to retention. */
+    private static final String BACKUP_EXTENSION = "bkp";
     /** Artemis's retention file name: {@code <prefix>-<yyyyMMddHHmmss>-<file id>.amq}. */
     private static final Pattern RETAINED = Pattern.compile(".*-\\d{14}-(\\d+)\\." + EXTENSION);
 
@@ -92,8 +98,49 @@ final class RetentionCatchUp {
                         + " was not in journal retention (Artemis closes it no more): copied to " + target
                         + " so that replay has its events");
             }
+            copied.addAll(retainLeftovers(journal, journalDir, retention));
         } finally {
             journal.synchronizationUnlock();
+        }
+        return copied;
+    }
+
+    /**
+     * Files a broker closed and had not copied yet when it was killed ({@code <name>.amq.bkp}): a
+     * shared-store backup lists them when it starts, before it takes the lock, so the one that takes
+     * over neither copies nor loads them; Artemis would copy them at the next start of either
+     * broker, deleting on the way every retention file whose name merely ends with the same id.
+     * Copied here, as Artemis copies them (and renamed back: the next load of the journal reads them
+     * again, as Artemis's own handling leads to), so that replay has their events now.
+     */
+    private static List<String> retainLeftovers(JournalImpl journal, File journalDir, File retention) throws IOException {
+        List<String> copied = new ArrayList<>();
+        SequentialFileFactory factory = new NIOSequentialFileFactory(journalDir, null, 1);
+        List<JournalFile> leftovers;
+        try {
+            // a reader over the same folder whose extension is the leftovers' one: it reads their headers
+            leftovers = new JournalImpl(journal.getFileSize(), 2, 2, 0, 0, factory, journal.getFilePrefix(), BACKUP_EXTENSION, 1)
+                    .orderFiles();
+        } catch (Exception e) {
+            throw new IOException("listing the journal's leftover " + BACKUP_EXTENSION + " files: " + e, e);
+        }
+        for (JournalFile leftover : leftovers) {
+            String name = leftover.getFile().getFileName();
+            if (!name.endsWith("." + EXTENSION + "." + BACKUP_EXTENSION)) {
+                continue;
+            }
+            File source = new File(journalDir, name);
+            File target = new File(retention, journal.getHistoryFileName(leftover.getFileID(), new GregorianCalendar()));
+            Files.copy(source.toPath(), target.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            File renamed = new File(journalDir, name.substring(0, name.length() - BACKUP_EXTENSION.length() - 1));
+            if (!renamed.exists()) {
+                Files.move(source.toPath(), renamed.toPath());
+            }
+            copied.add(name);
+            LOG.warning("Journal file " + name + " (id " + leftover.getFileID() + ") was closed by a broker that stopped before it"
+                    + " copied it to journal retention, and this broker did not load it: copied to " + target
+                    + " so that replay has its events, and renamed " + renamed.getName() + "; the messages it holds are"
+                    + " loaded again at the next start of a broker on this journal");
         }
         return copied;
     }

@@ -375,6 +375,51 @@ class RetentionReplayTest {
         assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE));
     }
 
+    /**
+     * A file the primary closed and had not copied when it was killed stays {@code .bkp}: the backup
+     * listed the leftovers when it started, before the lock, and does not load it. The backup copies
+     * it to retention when it takes over.
+     */
+    @Test
+    void theBackupThatTakesOverRetainsAFileTheKilledPrimaryHadNotCopied() throws Exception {
+        File dir = data.toFile();
+        NodeManager store = new InVMNodeManager(false, dir);
+        ActiveMQServer primary = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-primary", dir, PRIMARY_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)));
+        ActiveMQServer backup = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-backup", dir, BACKUP_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false)));
+        primary.start();
+        assertTrue(primary.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the primary is active");
+        backup.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILOVER_MILLIS);
+        while (!backup.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(PAUSE_MILLIS);
+        }
+        createTarget(primary);
+        List<String> sent = publish(PRIMARY_URL, TOPIC, 600, 2);
+        // what a kill between a file's close and its copy leaves: the file renamed .bkp, no copy in retention
+        File retention = new File(dir, "retention");
+        long id = RetentionCatchUp.highestRetainedId(retention);
+        File[] copies = retention.listFiles((d, name) -> name.endsWith("-" + id + ".amq"));
+        assertEquals(1, copies.length, "one copy of file " + id);
+        File journalFile = null;
+        for (JournalFile file : JournalFiles.read(new File(dir, "journal")).files()) {
+            if (file.getFileID() == id) {
+                journalFile = new File(new File(dir, "journal"), file.getFile().getFileName());
+            }
+        }
+        assertNotNull(journalFile, "file " + id + " is in the journal");
+        Files.delete(copies[0].toPath());
+        Files.move(journalFile.toPath(), new File(journalFile.getPath() + ".bkp").toPath());
+
+        primary.stop();
+        assertTrue(backup.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the backup took over");
+
+        assertEquals(600, new RetentionReplay(connect(BACKUP_URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE));
+        assertTrue(journalFile.exists(), "renamed back, as Artemis does once it has copied a file");
+    }
+
     /** The same on one broker's restart: the journal load is the same. */
     @Test
     void aRestartedBrokerRetainsTheFileItWasWriting() throws Exception {
