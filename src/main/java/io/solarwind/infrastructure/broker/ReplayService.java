@@ -116,8 +116,13 @@ public class ReplayService implements ActiveMQServerPlugin {
         public void deActivate() {
             ActiveMQServer active = server;
             if (active != null) {
-                // the journal's stop drops the closed files it has not copied to retention yet
-                RetentionCatchUp.retainClosedFiles(active);
+                try {
+                    // the journal's stop drops the closed files it has not copied to retention yet
+                    RetentionCatchUp.retainClosedFiles(active);
+                } catch (RuntimeException | LinkageError e) { // never keeps the broker from stopping
+                    LOG.severe("Closed journal files waiting for their retention copy were not copied before the broker"
+                            + " stopped: " + e);
+                }
             }
         }
     };
@@ -163,7 +168,7 @@ public class ReplayService implements ActiveMQServerPlugin {
         }
         try {
             RetentionCatchUp.retainMissedFiles(active);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) { // never keeps the broker from becoming active
             LOG.severe("Journal retention could not be completed after the broker became active; replay may miss the"
                     + " events the previous broker stored last: " + e);
         }
