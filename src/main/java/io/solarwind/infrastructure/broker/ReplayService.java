@@ -37,6 +37,9 @@ import org.apache.activemq.artemis.core.transaction.impl.TransactionImpl;
  * (when it starts, and when a shared-store backup takes over after a failover) the plugin
  * registers the management resource {@value BrokerNames#REPLAY_RESOURCE}; any Solar Wind server
  * connected to the active broker invokes its {@link Resource#replay} with a management message.
+ * Before that, once the journal is loaded, it copies to retention the journal file the previous
+ * active broker was writing when Artemis leaves it out ({@link RetentionCatchUp}), and when the
+ * broker stops it copies the files the journal has closed but not yet copied.
  * Management messages need the {@code manage} permission on {@code activemq.management}, which
  * only Solar Wind's server role and the admin role have.
  *
@@ -105,7 +108,22 @@ public class ReplayService implements ActiveMQServerPlugin {
     private final ActivateCallback onActivation = new ActivateCallback() {
         @Override
         public void activated() {
+            catchUpRetention();
             registerResource();
+        }
+
+        @Override
+        public void deActivate() {
+            ActiveMQServer active = server;
+            if (active != null) {
+                try {
+                    // the journal's stop drops the closed files it has not copied to retention yet
+                    RetentionCatchUp.retainClosedFiles(active);
+                } catch (RuntimeException | LinkageError e) { // never keeps the broker from stopping
+                    LOG.severe("Closed journal files waiting for their retention copy were not copied before the broker"
+                            + " stopped: " + e);
+                }
+            }
         }
     };
     private volatile ActiveMQServer server;
@@ -137,6 +155,23 @@ public class ReplayService implements ActiveMQServerPlugin {
         activeMQServer.unregisterActivateCallback(onActivation);
         activeMQServer.getManagementService().unregisterFromRegistry(BrokerNames.REPLAY_RESOURCE);
         server = null;
+    }
+
+    /**
+     * Copies to retention the journal file the previous active broker was writing, when Artemis
+     * left it out ({@link RetentionCatchUp}): runs once the journal is loaded, before clients connect.
+     */
+    private void catchUpRetention() {
+        ActiveMQServer active = server;
+        if (active == null) {
+            return;
+        }
+        try {
+            RetentionCatchUp.retainMissedFiles(active);
+        } catch (Exception | LinkageError e) { // never keeps the broker from becoming active
+            LOG.severe("Journal retention could not be completed after the broker became active; replay may miss the"
+                    + " events the previous broker stored last: " + e);
+        }
     }
 
     private void registerResource() {

@@ -16,6 +16,14 @@ import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import org.apache.activemq.artemis.core.io.nio.NIOSequentialFileFactory;
+import org.apache.activemq.artemis.core.journal.RecordInfo;
+import org.apache.activemq.artemis.core.journal.impl.JournalFile;
+import org.apache.activemq.artemis.core.journal.impl.JournalImpl;
+import org.apache.activemq.artemis.core.journal.impl.JournalReaderCallback;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -300,6 +308,138 @@ class RetentionReplayTest {
         assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE), "the backup replays what the primary stored, in order");
     }
 
+    /**
+     * The file the active broker was writing when it went is copied to retention by the broker that
+     * takes over, even when Artemis's loader makes another file the current one: a free file with a
+     * higher id whose stale bytes look like a broken record of its own (what lost whole runs of
+     * events from replay in the long HA run).
+     */
+    @Test
+    void theBackupThatTakesOverRetainsTheFileThePrimaryWasWriting() throws Exception {
+        File dir = data.toFile();
+        NodeManager store = new InVMNodeManager(false, dir);
+        ActiveMQServer primary = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-primary", dir, PRIMARY_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)));
+        ActiveMQServer backup = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-backup", dir, BACKUP_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false)));
+        primary.start();
+        assertTrue(primary.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the primary is active");
+        List<String> sent = publish(PRIMARY_URL, TOPIC, 600, 2);
+        createTarget(primary);
+        primary.stop();
+
+        JournalFiles before = JournalFiles.read(new File(dir, "journal"));
+        assertTrue(before.lastWritten() > 1, "the primary switched files: " + before);
+        before.makeFreeFileAboveLookLikeData(before.lastWritten());
+
+        backup.start();
+        assertTrue(backup.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the backup took over");
+        assertEquals(600, new RetentionReplay(connect(BACKUP_URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE), "every event the primary stored, in order, none twice");
+    }
+
+    /**
+     * Files the primary closed but had not copied to retention yet when it stopped (Artemis copies
+     * them on the journal's compactor thread, later when it is compacting) are copied before its
+     * journal stops: a stopping journal forgets them, and the backup, which has listed the journal's
+     * leftovers before it took the lock, neither loads nor copies them.
+     */
+    @Test
+    void filesWaitingForTheirCopyAreCopiedBeforeTheBrokerStops() throws Exception {
+        File dir = data.toFile();
+        NodeManager store = new InVMNodeManager(false, dir);
+        ActiveMQServer primary = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-primary", dir, PRIMARY_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)));
+        ActiveMQServer backup = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-backup", dir, BACKUP_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false)));
+        primary.start();
+        assertTrue(primary.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the primary is active");
+        backup.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILOVER_MILLIS);
+        while (!backup.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(PAUSE_MILLIS);
+        }
+        createTarget(primary);
+        // as when the compactor is busy: closed files wait for their copy (the journal schedules none)
+        ((JournalImpl) primary.getStorageManager().getMessageJournal()).setAutoReclaim(false);
+        List<String> sent = publish(PRIMARY_URL, TOPIC, 600, 2);
+        String[] waiting = new File(dir, "journal").list((d, name) -> name.endsWith(".bkp"));
+        assertTrue(waiting != null && waiting.length > 0, "closed files wait for their copy");
+
+        primary.stop();
+        assertTrue(backup.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the backup took over");
+
+        // the files are back in the journal too: their events are still there to dispatch
+        assertEquals(600, backup.locateQueue(BrokerNames.DISPATCH_QUEUE).getMessageCount(), "the events to dispatch");
+        assertEquals(600, new RetentionReplay(connect(BACKUP_URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE));
+    }
+
+    /**
+     * A file the primary closed and had not copied when it was killed stays {@code .bkp}: the backup
+     * listed the leftovers when it started, before the lock, and does not load it. The backup copies
+     * it to retention when it takes over.
+     */
+    @Test
+    void theBackupThatTakesOverRetainsAFileTheKilledPrimaryHadNotCopied() throws Exception {
+        File dir = data.toFile();
+        NodeManager store = new InVMNodeManager(false, dir);
+        ActiveMQServer primary = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-primary", dir, PRIMARY_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStorePrimaryPolicyConfiguration().setFailoverOnServerShutdown(true)));
+        ActiveMQServer backup = sharedStore(store, smallFiles(configure(TestBrokers.persistent("replay-backup", dir, BACKUP_URL), true, true))
+                .setHAPolicyConfiguration(new SharedStoreBackupPolicyConfiguration().setAllowFailBack(false)));
+        primary.start();
+        assertTrue(primary.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the primary is active");
+        backup.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILOVER_MILLIS);
+        while (!backup.isStarted() && System.nanoTime() < deadline) {
+            Thread.sleep(PAUSE_MILLIS);
+        }
+        createTarget(primary);
+        List<String> sent = publish(PRIMARY_URL, TOPIC, 600, 2);
+        // what a kill between a file's close and its copy leaves: the file renamed .bkp, no copy in retention
+        File retention = new File(dir, "retention");
+        long id = RetentionCatchUp.highestRetainedId(retention);
+        File[] copies = retention.listFiles((d, name) -> name.endsWith("-" + id + ".amq"));
+        assertEquals(1, copies.length, "one copy of file " + id);
+        File journalFile = null;
+        for (JournalFile file : JournalFiles.read(new File(dir, "journal")).files()) {
+            if (file.getFileID() == id) {
+                journalFile = new File(new File(dir, "journal"), file.getFile().getFileName());
+            }
+        }
+        assertNotNull(journalFile, "file " + id + " is in the journal");
+        Files.delete(copies[0].toPath());
+        Files.move(journalFile.toPath(), new File(journalFile.getPath() + ".bkp").toPath());
+
+        primary.stop();
+        assertTrue(backup.waitForActivation(FAILOVER_MILLIS, TimeUnit.MILLISECONDS), "the backup took over");
+
+        assertEquals(600, new RetentionReplay(connect(BACKUP_URL)).replay(LATE, Instant.EPOCH, Instant.now()));
+        assertEquals(sent, browse(BACKUP_URL, TARGET_QUEUE));
+        assertTrue(journalFile.exists(), "renamed back, as Artemis does once it has copied a file");
+    }
+
+    /** The same on one broker's restart: the journal load is the same. */
+    @Test
+    void aRestartedBrokerRetainsTheFileItWasWriting() throws Exception {
+        start(true, true, true);
+        List<String> sent = publish(URL, TOPIC, 600, 2);
+        createTarget(server());
+        broker.stop();
+        JournalFiles before = JournalFiles.read(new File(data.toFile(), "journal"));
+        before.makeFreeFileAboveLookLikeData(before.lastWritten());
+
+        start(true, true, true);
+        assertEquals(600, plugin(server()).replay(server(), BrokerNames.INBOUND, TARGET, ALL_OF_THE_TOPIC));
+        assertEquals(sent, browse(URL, TARGET_QUEUE));
+
+        // once retained, a file is not copied again at the next activation: no event twice
+        broker.stop();
+        start(true, true, true);
+        assertEquals(600, plugin(server()).replay(server(), BrokerNames.INBOUND, TARGET, ALL_OF_THE_TOPIC));
+    }
+
     @Test
     void aStandaloneBrokerRunsThePluginFromItsXmlAndReplaysOverTcp() throws Exception {
         int port;
@@ -355,10 +495,22 @@ class RetentionReplayTest {
     }
 
     private void start(boolean withPlugin, boolean withRetention) throws Exception {
+        start(withPlugin, withRetention, false);
+    }
+
+    private void start(boolean withPlugin, boolean withRetention, boolean smallFiles) throws Exception {
         Configuration config = configure(TestBrokers.persistent("replay-test", data.toFile(), URL), withPlugin, withRetention);
+        if (smallFiles) {
+            smallFiles(config);
+        }
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(config);
         broker.start();
+    }
+
+    /** Journal files small enough for a few hundred events to fill several. */
+    private static Configuration smallFiles(Configuration config) {
+        return config.setJournalFileSize(JournalFiles.FILE_SIZE).setJournalMinFiles(2).setJournalPoolFiles(10);
     }
 
     /** A member of a shared-store pair: both take turns on one store, which the node manager guards. */
@@ -451,5 +603,91 @@ class RetentionReplayTest {
             }
         }
         return ids;
+    }
+
+    /** A stopped broker's message journal files, read as Artemis's loader reads them. */
+    private record JournalFiles(File dir, List<JournalFile> files, List<Integer> records) {
+        static final int FILE_SIZE = 100 * 1024;
+
+        static JournalFiles read(File dir) throws Exception {
+            NIOSequentialFileFactory factory = new NIOSequentialFileFactory(dir, null, 1);
+            List<JournalFile> files = new JournalImpl(FILE_SIZE, 2, 10, 0, 0, factory, "activemq-data", "amq", 1).orderFiles();
+            List<Integer> records = new ArrayList<>();
+            for (JournalFile file : files) {
+                AtomicInteger count = new AtomicInteger();
+                JournalImpl.readJournalFile(factory, file, new JournalReaderCallback() {
+                    @Override
+                    public void onReadAddRecord(RecordInfo info) {
+                        count.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onReadAddRecordTX(long transactionID, RecordInfo info) {
+                        count.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onReadCommitRecord(long transactionID, int numberOfRecords) {
+                        count.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onReadDeleteRecord(long recordID) {
+                        count.incrementAndGet();
+                    }
+                }, null);
+                records.add(count.get());
+            }
+            return new JournalFiles(dir, files, records);
+        }
+
+        /** The id of the last file written to. */
+        long lastWritten() {
+            long last = -1;
+            for (int i = 0; i < files.size(); i++) {
+                if (records.get(i) > 0) {
+                    last = Math.max(last, files.get(i).getFileID());
+                }
+            }
+            return last;
+        }
+
+        /**
+         * Writes into the free file with the highest id above {@code id} what a reused file's stale
+         * content holds now and then: a byte of a record type followed by the file's own id, and a
+         * record size that does not check. Artemis's loader then classes the file as a data file
+         * with nothing in it ({@code markAsDataFile}) and, its id being the highest, makes it the
+         * current file.
+         */
+        void makeFreeFileAboveLookLikeData(long id) throws Exception {
+            JournalFile free = null;
+            for (int i = 0; i < files.size(); i++) {
+                JournalFile file = files.get(i);
+                if (records.get(i) == 0 && file.getFileID() > id && (free == null || file.getFileID() > free.getFileID())) {
+                    free = file;
+                }
+            }
+            assertNotNull(free, "a free file above " + id + ": " + this);
+            ByteBuffer stale = ByteBuffer.allocate(64);
+            stale.put(JournalImpl.ADD_RECORD).putInt((int) free.getFileID()).put((byte) 0).putLong(1).putInt(4).put((byte) 45)
+                    .putInt(0);
+            while (stale.hasRemaining()) {
+                stale.put((byte) 0x7A); // where the record's size is checked: not its size
+            }
+            stale.flip();
+            try (FileChannel channel = FileChannel.open(new File(dir, free.getFile().getFileName()).toPath(), StandardOpenOption.WRITE)) {
+                channel.write(stale, 4096);
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < files.size(); i++) {
+                s.append(files.get(i).getFile().getFileName()).append(" id ").append(files.get(i).getFileID()).append(": ")
+                        .append(records.get(i)).append(" records; ");
+            }
+            return s.toString();
+        }
     }
 }
