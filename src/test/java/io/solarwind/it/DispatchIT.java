@@ -15,9 +15,6 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.QueueConnection;
-import jakarta.jms.QueueRequestor;
-import jakarta.jms.QueueSession;
 import jakarta.jms.Session;
 import jakarta.json.JsonObject;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -106,21 +102,8 @@ class DispatchIT {
             assertEquals(sent, encoder.ids());
             assertEquals(sent, thumbnailer.ids());
             assertEquals(sent, auditor.ids());
-            assertEquals(20L, ((Number) brokerAttribute(c, "address.solarwind.topic." + topic, "routedMessageCount")).longValue(),
+            assertEquals(20L, ((Number) BrokerQueues.attribute(c, "address.solarwind.topic." + topic, "routedMessageCount")).longValue(),
                     "the broker got each event once for the topic's two direct purposes (their queues share its address)");
-        }
-    }
-
-    /** An attribute of a broker resource, read through Artemis's management address. */
-    private static Object brokerAttribute(Connection c, String resource, String attribute) throws Exception {
-        try (QueueSession s = ((QueueConnection) c).createQueueSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            c.start();
-            QueueRequestor requestor = new QueueRequestor(s, s.createQueue("activemq.management"));
-            Message request = s.createMessage();
-            JMSManagementHelper.putAttribute(request, resource, attribute);
-            Message reply = requestor.request(request);
-            assertTrue(JMSManagementHelper.hasOperationSucceeded(reply), resource + " " + attribute);
-            return JMSManagementHelper.getResult(reply);
         }
     }
 

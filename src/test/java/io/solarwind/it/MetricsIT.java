@@ -17,22 +17,18 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +54,7 @@ class MetricsIT {
         String password = Files.readAllLines(server.resolve("server.env")).stream()
                 .filter(l -> l.startsWith("keystore_password=")).map(l -> l.substring("keystore_password=".length()))
                 .findFirst().orElseThrow(() -> new AssertionError("Liberty wrote no keystore_password to server.env"));
-        https = HttpClient.newBuilder().sslContext(trusting(server.resolve("resources/security/key.p12"), password))
+        https = HttpClient.newBuilder().sslContext(TlsIT.trusting(server.resolve("resources/security/key.p12"), password))
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -277,17 +273,5 @@ class MetricsIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static SSLContext trusting(Path keystore, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, password.toCharArray());
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }

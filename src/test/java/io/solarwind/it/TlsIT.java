@@ -95,7 +95,8 @@ class TlsIT {
         return connection;
     }
 
-    private static SSLContext trusting(Path keystore, String password) throws Exception {
+    /** A TLS context that trusts the certificates of {@code keystore} (the server's development keystore). */
+    static SSLContext trusting(Path keystore, String password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, password.toCharArray());
