@@ -92,6 +92,9 @@ final class BrokerProcess {
         // (a later -Xmx wins over the profile's)
         List<String> args = new java.util.ArrayList<>(settings);
         args.add(0, "-Xmx" + System.getProperty("crash.broker.heap", "2G"));
+        // a broker that runs out of heap leaves a dump beside the logs (the long HA run's backup did)
+        args.add(1, "-XX:+HeapDumpOnOutOfMemoryError");
+        args.add(2, "-XX:HeapDumpPath=" + setup.logs().toAbsolutePath());
         builder.environment().put("JAVA_ARGS_APPEND", String.join(" ", args));
         process = builder.start();
     }
