@@ -251,7 +251,9 @@ class HaIT {
                 apiB.retryDeadLetter(topic, "encode-mp4", id);
             }
             if (!dead.isEmpty()) {
-                awaitHandled(queues, encoded, handled, Duration.ofMinutes(3));
+                // a minute: retried letters are handled in seconds; what a kill left in doubt is not (and
+                // waiting for it longer only lengthens the test: it is counted below, within its bound)
+                awaitHandled(queues, encoded, handled, Duration.ofMinutes(1));
             }
             report.line("  uploads dead-lettered by the broker after their attempts ran out in a failover, retried through the API: " + dead.size());
             report.add("uploads dead-lettered during failovers", dead.size());
