@@ -54,6 +54,11 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
     private static final Pattern PURPOSE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final SimpleString VIA = SimpleString.of(BrokerNames.VIA_PROPERTY);
+    /** Made once: the inbound path strips them from every event. */
+    private static final java.util.List<SimpleString> DEAD_LETTER_PROPERTIES =
+            BrokerNames.DEAD_LETTER_PROPERTIES.stream().map(SimpleString::of).toList();
+    private static final java.util.List<SimpleString> BROKER_ORIGIN_PROPERTIES =
+            BrokerNames.BROKER_ORIGIN_PROPERTIES.stream().map(SimpleString::of).toList();
 
     private volatile ActiveMQServer server;
 
@@ -81,8 +86,8 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
             requireManage(session);
             return;
         }
-        for (String property : BrokerNames.DEAD_LETTER_PROPERTIES) {
-            message.removeProperty(SimpleString.of(property));
+        for (SimpleString property : DEAD_LETTER_PROPERTIES) {
+            message.removeProperty(property);
         }
         if (message.containsProperty(VIA) && !mayManage(session)) {
             message.removeProperty(VIA); // only a Solar Wind server says an event came over HTTP
@@ -101,8 +106,8 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
         if (session == null || broker == null || !broker.getConfiguration().isSecurityEnabled() || may(broker, session, DEAD_LETTER, null, CheckType.MANAGE)) {
             return; // a Solar Wind server (the dispatcher's own dead letters) or an administrator
         }
-        for (String origin : BrokerNames.BROKER_ORIGIN_PROPERTIES) {
-            if (message.containsProperty(SimpleString.of(origin))) {
+        for (SimpleString origin : BROKER_ORIGIN_PROPERTIES) {
+            if (message.containsProperty(origin)) {
                 throw new ActiveMQSecurityException("user " + session.getUsername() + " may not set " + origin + " on a message to "
                         + BrokerNames.DEAD_LETTER + ": only the broker says which queue a dead letter came from");
             }
