@@ -142,6 +142,21 @@ final class BrokerProcess {
         }
     }
 
+    /** The broker JVM's threads (jcmd Thread.print) into the logs, named after {@code why}. */
+    void dumpThreads(String why) {
+        if (process == null) {
+            return;
+        }
+        process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).forEach(jvm -> {
+            try {
+                Processes.run(List.of("jcmd", String.valueOf(jvm.pid()), "Thread.print"), java.util.Map.of(),
+                        setup.logs().resolve("broker-" + role + "-threads-" + why + ".txt"), Duration.ofMinutes(1));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.err.println("No thread dump of the " + role + " broker: " + e);
+            }
+        });
+    }
+
     /** SIGKILL, no shutdown of any kind. */
     void kill() {
         if (process != null) {

@@ -5,6 +5,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -15,6 +16,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 
 /** The test's view of the broker's queues, as a handler service in another JVM has it (JMS over TCP). */
 final class BrokerQueues implements AutoCloseable {
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
     private final ActiveMQConnectionFactory factory;
     private final Connection connection;
     private final ClientSession core;
@@ -40,10 +42,13 @@ final class BrokerQueues implements AutoCloseable {
 
     /**
      * Consumes everything in a queue and counts the messages per {@code ce_id}. Stops when a
-     * receive waited {@code quietMillis} for nothing and the broker counts no message left.
+     * receive waited {@code quietMillis} for nothing and the broker counts no message left; fails
+     * when the broker still counts messages after five minutes (held by another consumer, or in
+     * doubt), rather than waiting for ever.
      */
     Map<String, Integer> drain(String queue, long quietMillis) throws JMSException, ActiveMQException {
         Map<String, Integer> received = new HashMap<>();
+        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
         try (Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
              MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
             Message last = null;
@@ -56,8 +61,13 @@ final class BrokerQueues implements AutoCloseable {
                         last = null;
                         unacknowledged = 0;
                     }
-                    if (count(queue) == 0) {
+                    long left = count(queue);
+                    if (left == 0) {
                         return received;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError(queue + " still counts " + left + " messages after " + DRAIN_LIMIT.toMinutes()
+                                + " minutes of draining (" + received.size() + " distinct received)");
                     }
                     continue;
                 }

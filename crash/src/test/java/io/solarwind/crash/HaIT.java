@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Settings (system properties, see crash/pom.xml): {@code ha.rounds} (each: one broker kill
  * and one server kill; 1 in {@code mvn verify}), {@code ha.events} (acknowledged events over the
- * failovers). The long run: {@code mvn -DskipTests install && mvn -pl crash verify -Dit.test=HaIT -Dha.rounds=10 -Dha.events=100000 -Dcrash.broker.heap=6G}.
+ * failovers). The long run: {@code mvn -DskipTests install && mvn -pl crash verify -Dit.test=HaIT -Dha.rounds=10 -Dha.events=100000 -Dcrash.broker.heap=6G -Dcrash.fork.timeout=0}.
  */
 class HaIT {
     private static final String CLUSTER_PASSWORD = "ha-test-" + UUID.randomUUID();
@@ -70,10 +70,32 @@ class HaIT {
     void twoServersAndABrokerPairLoseNothingWhenEitherIsKilled() throws Exception {
         int rounds = intProperty("ha.rounds", 1);
         int events = intProperty("ha.events", 2000);
-        startEverything();
-        oneRegistryForBothServers();
-        failoversWhilePublishing(rounds, events);
-        report.figures();
+        // a hang fails the test with every thread's place instead of holding the build until CI stops it
+        Duration limit = Duration.ofMinutes(intProperty("ha.deadline.minutes", 8 + 6 * rounds + events / 5000));
+        Deadline.run("HaIT", limit, this::dumpEverything, () -> {
+            startEverything();
+            oneRegistryForBothServers();
+            failoversWhilePublishing(rounds, events);
+            report.figures();
+        });
+    }
+
+    /** Thread dumps of both servers and both brokers into the logs, then everything stops. */
+    private void dumpEverything() {
+        for (LibertyServer server : new LibertyServer[] {serverA, serverB}) {
+            if (server != null) {
+                server.dumpThreads("deadline");
+            }
+        }
+        for (BrokerProcess broker : new BrokerProcess[] {primary, backup}) {
+            if (broker != null) {
+                broker.dumpThreads("deadline");
+            }
+        }
+        if (report != null) {
+            report.line("DEADLINE: the run hung; thread dumps in " + logs);
+        }
+        killEverything();
     }
 
     private void startEverything() throws Exception {
@@ -87,7 +109,7 @@ class HaIT {
         Files.createDirectories(shared);
         primary = BrokerProcess.half("primary", setup, work.resolve("primary"), primaryPort, backupPort, shared, CLUSTER_PASSWORD);
         backup = BrokerProcess.half("backup", setup, work.resolve("backup"), backupPort, primaryPort, shared, CLUSTER_PASSWORD);
-        pairUrl = "(" + primary.url() + "," + backup.url() + ")?ha=true&reconnectAttempts=-1&initialConnectAttempts=-1&retryInterval=100";
+        pairUrl = "(" + primary.url() + "," + backup.url() + ")?ha=true&reconnectAttempts=-1&initialConnectAttempts=-1&retryInterval=100&callFailoverTimeout=30000";
         Runtime.getRuntime().addShutdownHook(new Thread(this::killEverything, "ha-cleanup"));
 
         primary.create();
@@ -467,54 +489,89 @@ class HaIT {
      */
     private static final class Probe implements AutoCloseable {
         private final ActiveMQConnectionFactory factory;
-        private final Connection connection;
         private final String topic;
         private final String queue;
+        private Connection connection;
         private int sent;
 
         Probe(String pairUrl, String topic, String queue) throws Exception {
             this.factory = Access.jmsFactory(pairUrl);
-            this.connection = Access.jms(factory);
             this.topic = topic;
             this.queue = queue;
-            connection.start();
+            this.connection = connect();
         }
 
-        /** Publishes one probe (until it is acknowledged) and waits for it in the purpose's queue; returns the ms it took. */
+        private Connection connect() throws jakarta.jms.JMSException {
+            Connection c = Access.jms(factory);
+            c.start();
+            return c;
+        }
+
+        /**
+         * Publishes one probe (until it is acknowledged) and waits for it in the purpose's queue;
+         * returns the ms it took. A failure of the connection (a blocking call that waited out the
+         * pair URL's callFailoverTimeout) gives up that connection for a new one, which tries both
+         * brokers again from the start.
+         */
         long roundTrip(Duration timeout) throws Exception {
             long began = System.nanoTime();
             String id = "probe-" + (++sent);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                     MessageProducer producer = session.createProducer(session.createTopic("solarwind.inbound"));
-                     MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
-                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                    Message m = session.createTextMessage("{}");
-                    m.setStringProperty("ce_type", topic);
-                    m.setStringProperty("ce_id", id);
-                    m.setStringProperty("ce_source", "/ha/probe");
-                    producer.send(m);
-                    while (System.nanoTime() < deadline) {
-                        Message got = consumer.receive(200);
-                        if (got != null && id.equals(got.getStringProperty("ce_id"))) {
-                            return Processes.millisSince(began);
-                        }
+                try {
+                    if (connection == null) {
+                        connection = connect();
                     }
-                    throw new AssertionError("probe " + id + " was not dispatched within " + timeout.toSeconds() + " s");
+                    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                         MessageProducer producer = session.createProducer(session.createTopic("solarwind.inbound"));
+                         MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        Message m = session.createTextMessage("{}");
+                        m.setStringProperty("ce_type", topic);
+                        m.setStringProperty("ce_id", id);
+                        m.setStringProperty("ce_source", "/ha/probe");
+                        producer.send(m);
+                        while (System.nanoTime() < deadline) {
+                            Message got = consumer.receive(200);
+                            if (got != null && id.equals(got.getStringProperty("ce_id"))) {
+                                return Processes.millisSince(began);
+                            }
+                        }
+                        throw new AssertionError("probe " + id + " was not dispatched within " + timeout.toSeconds() + " s");
+                    }
                 } catch (jakarta.jms.JMSException e) {
                     if (System.nanoTime() > deadline) {
                         throw new AssertionError("probe " + id + " could not be published or received within " + timeout.toSeconds() + " s", e);
                     }
+                    abandon();
                     Processes.sleep(100);
                 }
+            }
+        }
+
+        /** Closes the connection in the background (a close can itself wait for a failover) and forgets it. */
+        private void abandon() {
+            Connection old = connection;
+            connection = null;
+            if (old != null) {
+                Thread closer = new Thread(() -> {
+                    try {
+                        old.close();
+                    } catch (Exception ignored) {
+                        // it is given up anyway
+                    }
+                }, "probe-close");
+                closer.setDaemon(true);
+                closer.start();
             }
         }
 
         @Override
         public void close() throws Exception {
             try {
-                connection.close();
+                if (connection != null) {
+                    connection.close();
+                }
             } finally {
                 factory.close();
             }
