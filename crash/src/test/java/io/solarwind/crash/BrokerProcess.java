@@ -47,7 +47,7 @@ final class BrokerProcess {
         this.setup = setup;
         this.instance = instance;
         this.port = port;
-        settings.addAll(List.of("-Xms64m", "-Xmx512m", "-Dsolarwind.broker.port=" + port));
+        settings.addAll(List.of("-Xms64m", "-Dsolarwind.broker.port=" + port));
     }
 
     /** A broker alone, its data in its instance. */
@@ -89,9 +89,9 @@ final class BrokerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(log().toFile());
         // appended to the profile's JAVA_ARGS, as start.sh does; broker.xml reads the settings
-        // (a later -Xmx wins over the profile's)
+        // (the last -Xmx wins: there is one here, after the profile's)
         List<String> args = new java.util.ArrayList<>(settings);
-        args.add(0, "-Xmx" + System.getProperty("crash.broker.heap", "2G"));
+        args.add(0, "-Xmx" + System.getProperty("crash.broker.heap", "512m"));
         // a broker that runs out of heap leaves a dump beside the logs (the long HA run's backup did)
         args.add(1, "-XX:+HeapDumpOnOutOfMemoryError");
         args.add(2, "-XX:HeapDumpPath=" + setup.logs().toAbsolutePath());

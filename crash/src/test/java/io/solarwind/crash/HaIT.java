@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Settings (system properties, see crash/pom.xml): {@code ha.rounds} (each: one broker kill
  * and one server kill; 1 in {@code mvn verify}), {@code ha.events} (acknowledged events over the
- * failovers). The long run: {@code mvn -DskipTests install && mvn -pl crash verify -Dit.test=HaIT -Dha.rounds=10 -Dha.events=100000 -Dcrash.broker.heap=6G -Dcrash.fork.timeout=0}.
+ * failovers). The long run: {@code mvn -DskipTests install && mvn -pl crash verify -Dit.test=HaIT -Dha.rounds=10 -Dha.events=100000 -Dcrash.broker.heap=2G -Dcrash.fork.timeout=0}.
  */
 class HaIT {
     private static final String CLUSTER_PASSWORD = "ha-test-" + UUID.randomUUID();

@@ -107,6 +107,14 @@ public class ReplayService implements ActiveMQServerPlugin {
     /** One callback however often the broker starts: the broker keeps its callbacks in a set. */
     private final ActivateCallback onActivation = new ActivateCallback() {
         @Override
+        public void preActivate() {
+            ActiveMQServer starting = server;
+            if (starting != null) {
+                StoppedAckManagers.release(starting); // before this start makes its own (ARTEMIS-5446)
+            }
+        }
+
+        @Override
         public void activated() {
             catchUpRetention();
             registerResource();
