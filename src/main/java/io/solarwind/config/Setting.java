@@ -76,6 +76,10 @@ public enum Setting {
             "Largest event accepted over HTTP, in bytes of request body; larger ones get 413.", wholeNumber(1, Integer.MAX_VALUE)),
     HTTP_MAX_MESSAGE_BYTES("solarwind.http.max-message-bytes", "16777216",
             "Largest request body Liberty lets through to the API, in bytes (its `httpOptions` `MessageSizeLimit`, set in `liberty/server.xml`): a request announcing more gets Liberty's own 413, without a problem document, and its connection is closed without reading the body. Between `solarwind.events.max-bytes` and this, an event gets the API's 413 problem and Liberty reads and drops the rest of the body before closing the connection. At least `solarwind.events.max-bytes`.", wholeNumber(1, Integer.MAX_VALUE)),
+    HTTP_BATCH_MAX_EVENTS("solarwind.http.batch.max-events", "1000",
+            "Most events one CloudEvents batch (`application/cloudevents-batch+json`) may hold; a batch with more gets 413 and none of its events is stored. Each event of a batch is also held to `solarwind.events.max-bytes` (its data).", wholeNumber(1, 1_000_000)),
+    HTTP_BATCH_MAX_BYTES("solarwind.http.batch.max-bytes", "16777216",
+            "Largest CloudEvents batch accepted, in bytes of request body; a larger one gets 413 and none of its events is stored. At most `solarwind.http.max-message-bytes`.", wholeNumber(1, Integer.MAX_VALUE)),
     DISPATCH_BATCH("solarwind.dispatch.batch-size", "1000",
             "Most events the dispatcher takes into one local transaction; under light load each transaction holds one event.", wholeNumber(1, Integer.MAX_VALUE)),
     DISPATCH_WINDOW("solarwind.dispatch.window-bytes", "33554432",
@@ -144,6 +148,10 @@ public enum Setting {
         if (problems.isEmpty() && Long.parseLong(value(lookup, EVENT_MAX_BYTES)) > Long.parseLong(value(lookup, HTTP_MAX_MESSAGE_BYTES))) {
             // Liberty would refuse such events before the API sees them, with a bare 413
             problems.add(EVENT_MAX_BYTES.key + " is '" + value(lookup, EVENT_MAX_BYTES) + "', above " + HTTP_MAX_MESSAGE_BYTES.key
+                    + " ('" + value(lookup, HTTP_MAX_MESSAGE_BYTES) + "'), the largest body Liberty lets through; raise that too");
+        }
+        if (problems.isEmpty() && Long.parseLong(value(lookup, HTTP_BATCH_MAX_BYTES)) > Long.parseLong(value(lookup, HTTP_MAX_MESSAGE_BYTES))) {
+            problems.add(HTTP_BATCH_MAX_BYTES.key + " is '" + value(lookup, HTTP_BATCH_MAX_BYTES) + "', above " + HTTP_MAX_MESSAGE_BYTES.key
                     + " ('" + value(lookup, HTTP_MAX_MESSAGE_BYTES) + "'), the largest body Liberty lets through; raise that too");
         }
         if (problems.isEmpty()) {

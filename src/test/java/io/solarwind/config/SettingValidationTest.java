@@ -82,4 +82,14 @@ class SettingValidationTest {
                 problems.get(0));
         assertEquals(List.of(), problems(Map.of("solarwind.events.max-bytes", "20000000", "solarwind.http.max-message-bytes", "20000000")));
     }
+
+    @Test
+    void aBatchLimitAboveTheLargestBodyLibertyLetsThroughIsRefused() {
+        List<String> problems = problems(Map.of("solarwind.http.batch.max-bytes", "20000000"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("solarwind.http.batch.max-bytes is '20000000', above solarwind.http.max-message-bytes ('16777216')"),
+                problems.get(0));
+        assertEquals(List.of(), problems(Map.of("solarwind.http.batch.max-bytes", "20000000", "solarwind.http.max-message-bytes", "20000000")));
+        assertEquals(1, problems(Map.of("solarwind.http.batch.max-events", "0")).size());
+    }
 }

@@ -56,7 +56,7 @@ class OpenApiIT {
      * The statuses of each call besides {@link #EVERY_CALL}: its successes, then its errors (from the
      * resource methods, ProblemMapper and docs/http-api.md). 400: a bad name, body, header or value;
      * 404: unknown purpose or dead letter; 409: conflicts; 413: body too large (events over
-     * solarwind.events.max-bytes, admin bodies over 16 KiB); 415: batch mode; 501: no retention or
+     * solarwind.events.max-bytes, admin bodies over 16 KiB, batches over their limits); 501: no retention or
      * broker plugin; 503: broker unreachable or registry not read yet.
      */
     private static final Map<String, Set<Integer>> STATUSES = Map.ofEntries(
@@ -69,7 +69,7 @@ class OpenApiIT {
             Map.entry("GET /api/v1/topics/{topic}/purposes/{purpose}/dead-letters", Set.of(200, 400, 404, 503)),
             Map.entry("POST /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}/retry", Set.of(202, 400, 404, 503)),
             Map.entry("DELETE /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}", Set.of(204, 400, 404, 503)),
-            Map.entry("POST /api/v1/topics/{topic}/events", Set.of(202, 400, 413, 415, 503)),
+            Map.entry("POST /api/v1/topics/{topic}/events", Set.of(202, 400, 413, 503)),
             Map.entry("GET /api/v1/broker", Set.of(200)),
             Map.entry("GET /api/v1/me", Set.of(200)));
 
@@ -230,6 +230,7 @@ class OpenApiIT {
         JsonObject publish = resolve(operation("POST /api/v1/topics/{topic}/events").getJsonObject("requestBody"));
         assertTrue(publish.getJsonObject("content").containsKey("application/cloudevents+json"), "structured mode: " + publish);
         assertTrue(publish.getJsonObject("content").containsKey("*/*"), "binary mode, any data: " + publish);
+        assertTrue(publish.getJsonObject("content").containsKey("application/cloudevents-batch+json"), "batch mode: " + publish);
         Set<String> headers = new TreeSet<>();
         operation("POST /api/v1/topics/{topic}/events").getJsonArray("parameters")
                 .forEach(p -> headers.add(resolve(p.asJsonObject()).getString("name")));

@@ -123,6 +123,8 @@ public final class Bench {
         }
         if (chosen.contains("5")) {
             rows.add(bench.compare(Scenario.overHttp(8)));
+            rows.add(bench.compare(Scenario.overHttp(64)));
+            rows.add(bench.compare(Scenario.overHttpInBatches(8, 100)));
         }
         if (chosen.contains("6") && !rates.isEmpty()) {
             for (int rate : rates) { // paced runs only, at the rates given (for latency experiments)

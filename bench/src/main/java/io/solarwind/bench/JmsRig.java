@@ -82,6 +82,7 @@ public final class JmsRig implements Rig {
     private ActiveMQConnectionFactory factory;
     private volatile boolean running;
     private boolean overHttp;
+    private int httpBatch = 1;
     private boolean declared;
     /** Purposes found registered already when declaring. */
     private final AtomicInteger kept = new AtomicInteger();
@@ -130,6 +131,7 @@ public final class JmsRig implements Rig {
         }
         declared = true;
         overHttp = solarWind && scenario.overHttp();
+        httpBatch = scenario.httpBatch();
         factory = new ActiveMQConnectionFactory(broker);
         factory.setConfirmationWindowSize(1024 * 1024);
         if (!scenario.shared()) {
@@ -494,7 +496,7 @@ public final class JmsRig implements Rig {
     @Override
     public Publisher publisher() throws Exception {
         if (overHttp) {
-            return httpPublisher();
+            return httpBatch > 1 ? httpBatchPublisher(httpBatch) : httpPublisher();
         }
         Connection c = connect();
         Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -566,6 +568,61 @@ public final class JmsRig implements Rig {
             @Override
             public void flush() {
                 // every request already waited for its answer
+            }
+
+            @Override
+            public void close() {
+                // the client's connections close when it is collected
+            }
+        };
+    }
+
+    /**
+     * CloudEvents batch mode over one keep-alive HTTP connection per publishing thread: every
+     * {@code size} events go in one request (structured events, the data in base64), which waits
+     * for its 202; {@link Rig.Publisher#flush} sends the rest.
+     */
+    private Publisher httpBatchPublisher(int size) {
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return new Publisher() {
+            private final StringBuilder body = new StringBuilder();
+            private int events;
+            private String topic;
+            private byte[] lastData;
+            private String lastBase64;
+
+            @Override
+            public void publish(String topic, byte[] data) throws Exception {
+                if (events > 0 && !topic.equals(this.topic)) {
+                    flush();
+                }
+                this.topic = topic;
+                if (data != lastData) {
+                    lastData = data;
+                    lastBase64 = java.util.Base64.getEncoder().encodeToString(data);
+                }
+                body.append(events == 0 ? "[" : ",").append("{\"id\":\"").append(UUID.randomUUID()).append("\",\"source\":\"/bench\",\"benchsent\":\"")
+                        .append(System.nanoTime()).append("\",\"datacontenttype\":\"application/octet-stream\",\"data_base64\":\"")
+                        .append(lastBase64).append("\"}");
+                if (++events >= size) {
+                    flush();
+                }
+            }
+
+            @Override
+            public void flush() throws Exception {
+                if (events == 0) {
+                    return;
+                }
+                body.append(']');
+                HttpResponse<Void> r = http1.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/events"))
+                        .header("Authorization", AUTHORIZATION).header("Content-Type", "application/cloudevents-batch+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.discarding());
+                body.setLength(0);
+                events = 0;
+                if (r.statusCode() != 202) {
+                    throw new IllegalStateException("batch publish answered " + r.statusCode());
+                }
             }
 
             @Override

@@ -7,9 +7,10 @@ import java.util.List;
  * What one run exercises: the purposes of one topic (each direct with its consumers, or
  * fanout with its subscribers), how many topics the events spread over, and the pace.
  */
-public record Scenario(String name, List<Group> purposes, int topics, int ratePerSecond, int publishers, boolean overHttp) {
+public record Scenario(String name, List<Group> purposes, int topics, int ratePerSecond, int publishers, boolean overHttp,
+                       int httpBatch) {
     public Scenario(String name, List<Group> purposes, int topics, int ratePerSecond) {
-        this(name, purposes, topics, ratePerSecond, 2, false);
+        this(name, purposes, topics, ratePerSecond, 2, false, 1);
     }
 
     /** One purpose: its exchange and how many instances consume it. */
@@ -40,11 +41,20 @@ public record Scenario(String name, List<Group> purposes, int topics, int ratePe
 
     /** Scenario 1 with Solar Wind's events published over HTTP (binary mode, keep-alive) by several threads. */
     public static Scenario overHttp(int connections) {
-        return new Scenario("5: scenario 1, HTTP x" + connections, List.of(new Group("work", false, 2)), 1, 0, connections, true);
+        return new Scenario("5: scenario 1, HTTP x" + connections, List.of(new Group("work", false, 2)), 1, 0, connections, true, 1);
+    }
+
+    /**
+     * Scenario 1 with Solar Wind's events published over HTTP in CloudEvents batch mode, {@code batch}
+     * events per request (structured events, data in base64), by several threads.
+     */
+    public static Scenario overHttpInBatches(int connections, int batch) {
+        return new Scenario("5: scenario 1, HTTP x" + connections + ", batches of " + batch, List.of(new Group("work", false, 2)), 1, 0,
+                connections, true, batch);
     }
 
     public Scenario atRate(int rate) {
-        return new Scenario(name + " @" + rate + "/s", purposes, topics, rate, publishers, overHttp);
+        return new Scenario(name + " @" + rate + "/s", purposes, topics, rate, publishers, overHttp, httpBatch);
     }
 
     /** The scenario's number in the benchmark issue (the name starts with it). */

@@ -3,7 +3,9 @@ package io.solarwind.interfaces.rest;
 import io.solarwind.domain.Event;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.domain.Topic;
+import io.solarwind.config.Setting;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -12,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +23,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The CloudEvents 1.0 HTTP protocol binding for one event: binary mode ({@code ce-*}
- * headers, body = data) and structured mode ({@code application/cloudevents+json}).
+ * The CloudEvents 1.0 HTTP protocol binding: binary mode ({@code ce-*} headers, body = data),
+ * structured mode ({@code application/cloudevents+json}) and batch mode
+ * ({@code application/cloudevents-batch+json}, an array of structured events).
  * Fills in what the contract lets a publisher leave out: {@code id} (generated),
  * {@code source} ({@code /solarwind/http}), {@code specversion} and {@code time} (now).
  */
@@ -39,21 +43,73 @@ public final class CloudEventsHttp {
      * @param body        the request body
      */
     public static Event parse(Topic topic, Map<String, List<String>> headers, String contentType, byte[] body) {
-        String media = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String media = mediaType(contentType);
         if (media.equals(BATCH)) {
-            throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
-                    "CloudEvents batch mode is not supported; send one event per request", "Content-Type");
+            throw new IllegalArgumentException("a batch is parsed by parseBatch");
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         byte[] data;
         if (media.equals(STRUCTURED)) {
-            data = structured(body, attributes);
+            data = structured(JsonBodies.object(body, "a CloudEvent as a JSON object"), attributes);
         } else {
             binary(headers, contentType, attributes);
             data = body;
         }
         complete(topic, attributes, media.equals(STRUCTURED) ? "type" : "ce-type");
         return new Event(attributes, data);
+    }
+
+    /** Whether a request's Content-Type is CloudEvents batch mode. */
+    public static boolean isBatch(String contentType) {
+        return mediaType(contentType).equals(BATCH);
+    }
+
+    /**
+     * Batch mode: a JSON array of structured-mode events, each with the defaults of structured mode.
+     * Every event is checked before any is returned; the first bad one is named by its index
+     * ({@code field} {@code [i].<attribute>}, and {@code index}).
+     *
+     * @param maxEvents     most events the batch may hold (more: 413)
+     * @param maxEventBytes most bytes of data one event may hold (more: 413 naming it)
+     */
+    public static List<Event> parseBatch(Topic topic, byte[] body, int maxEvents, int maxEventBytes) {
+        JsonArray array = JsonBodies.array(body, "a JSON array of CloudEvents (structured mode)");
+        if (array.size() > maxEvents) {
+            throw new ProblemException(413, "too-large", "Content too large", "the batch has " + array.size()
+                    + " events; at most " + maxEvents + " are accepted (" + Setting.HTTP_BATCH_MAX_EVENTS.key() + ")", "body");
+        }
+        List<Event> events = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue element = array.get(i);
+            try {
+                if (!(element instanceof JsonObject json)) {
+                    throw new InvalidInputException("", "the event must be a JSON object (a CloudEvent in structured mode), not "
+                            + element.getValueType().name().toLowerCase(Locale.ROOT));
+                }
+                Map<String, String> attributes = new LinkedHashMap<>();
+                byte[] data = structured(json, attributes);
+                complete(topic, attributes, "type");
+                Event event = new Event(attributes, data);
+                if (data.length > maxEventBytes) {
+                    throw new ProblemException(413, "too-large", "Content too large", "event [" + i + "] of the batch has "
+                            + data.length + " bytes of data; at most " + maxEventBytes + " are accepted ("
+                            + Setting.EVENT_MAX_BYTES.key() + ")", "[" + i + "].data", i);
+                }
+                if (Event.isTextual(event.dataContentType())) {
+                    event.text(); // valid in its charset, or a 400 now rather than once some events are sent
+                }
+                events.add(event);
+            } catch (InvalidInputException e) {
+                String field = e.field() == null || e.field().isEmpty() ? "[" + i + "]" : "[" + i + "]." + e.field();
+                throw new ProblemException(400, "invalid-input", "Invalid input", "event [" + i + "] of the batch: " + e.getMessage(),
+                        field, i);
+            }
+        }
+        return events;
+    }
+
+    private static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     private static void binary(Map<String, List<String>> headers, String contentType, Map<String, String> attributes) {
@@ -77,8 +133,7 @@ public final class CloudEventsHttp {
         }
     }
 
-    private static byte[] structured(byte[] body, Map<String, String> attributes) {
-        JsonObject json = JsonBodies.object(body, "a CloudEvent as a JSON object");
+    private static byte[] structured(JsonObject json, Map<String, String> attributes) {
         JsonValue data = null;
         String dataBase64 = null;
         for (Map.Entry<String, JsonValue> member : json.entrySet()) {

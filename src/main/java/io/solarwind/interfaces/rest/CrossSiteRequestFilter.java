@@ -31,7 +31,7 @@ import java.util.Set;
  * <p>The web container authenticates before this filter runs: a refused call without credentials
  * still gets its 401, one with credentials this 403 ({@code cross-site-request}).
  */
-@WebFilter(filterName = "cross-site-requests", urlPatterns = "/api/*")
+@WebFilter(filterName = "cross-site-requests", urlPatterns = "/api/*", asyncSupported = true) // publishing answers asynchronously
 public class CrossSiteRequestFilter extends HttpFilter {
     /** The header a browser's same-origin script sends with every state-changing call. */
     public static final String HEADER = "X-SolarWind-CSRF";

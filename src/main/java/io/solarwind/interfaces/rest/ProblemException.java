@@ -6,13 +6,25 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final String field;
+    private final Integer index;
 
     public ProblemException(int status, String type, String title, String detail, String field) {
+        this(status, type, title, detail, field, null);
+    }
+
+    /** With {@code index}: the position of the bad event in a batch (the problem's {@code index} member). */
+    public ProblemException(int status, String type, String title, String detail, String field, Integer index) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.field = field;
+        this.index = index;
+    }
+
+    /** The position of the bad event in a batch, or null. */
+    public Integer index() {
+        return index;
     }
 
     public int status() {

@@ -30,7 +30,7 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
     @Override
     public Response toResponse(Exception exception) {
         if (exception instanceof ProblemException p) {
-            return problem(p.status(), p.type(), p.title(), p.getMessage(), p.field());
+            return problem(p.status(), p.type(), p.title(), p.getMessage(), p.field(), p.index());
         }
         if (exception instanceof InvalidInputException e) {
             return problem(400, "invalid-input", "Invalid input", e.getMessage(), e.field());
@@ -65,6 +65,10 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
     }
 
     static Response problem(int status, String type, String title, String detail, String field) {
+        return problem(status, type, title, detail, field, null);
+    }
+
+    static Response problem(int status, String type, String title, String detail, String field, Integer index) {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", TYPE_PREFIX + type)
                 .add("title", title)
@@ -72,6 +76,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
                 .add("detail", detail == null ? title : detail);
         if (field != null) {
             body.add("field", field);
+        }
+        if (index != null) {
+            body.add("index", index);
         }
         Response.ResponseBuilder response = Response.status(status).type(PROBLEM_JSON).entity(body.build().toString());
         if (status == 413) {

@@ -42,6 +42,9 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -136,7 +139,7 @@ public class TopicsResource {
                              @Context UriInfo uri, @RequestBody(ref = "RegistrationRequest") InputStream body) throws IOException {
         Topic t = Topic.of(topic);
         Purpose p = Purpose.of(purpose);
-        JsonObject json = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, "registration body"),
+        JsonObject json = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, null),
                 "a JSON object like {\"exchange\":\"direct\"}");
         Exchange exchange = Exchange.parse(exchangeOf(json));
         PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redeliveryOf(json));
@@ -206,7 +209,7 @@ public class TopicsResource {
                     "purpose '" + p + "' on topic '" + t + "' is fanout: its instances get only the events published while"
                             + " they are connected, so there is nothing to replay into", "purpose");
         }
-        JsonObject window = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, "replay body"),
+        JsonObject window = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, null),
                 "a JSON object like {\"from\":\"2026-11-28T10:00:00Z\",\"to\":\"2026-11-28T11:00:00Z\"}");
         Instant from = instant(window, "from")
                 .orElseThrow(() -> new InvalidInputException("from", "the replay window needs \"from\", an ISO-8601 instant"));
@@ -313,9 +316,13 @@ public class TopicsResource {
                         + id + "'", "id");
     }
 
-    /** Publishes one CloudEvent; 202 once the broker has stored it. */
+    /**
+     * Publishes one CloudEvent, or a batch of them; 202 once the broker has stored it (all of them).
+     * One event is sent asynchronously: the request waits for the broker's confirmation without a
+     * thread, so that the events of concurrent requests share the journal's writes.
+     */
     @Tag(name = "events")
-    @Operation(summary = "Publish a CloudEvent (binary or structured mode)")
+    @Operation(summary = "Publish a CloudEvent (binary or structured mode) or a batch of them (batch mode)")
     @Parameter(ref = "ce-id")
     @Parameter(ref = "ce-source")
     @Parameter(ref = "ce-type")
@@ -325,26 +332,53 @@ public class TopicsResource {
     @APIResponse(responseCode = "202", ref = "Published")
     @APIResponse(responseCode = "400", ref = "InvalidInput")
     @APIResponse(responseCode = "413", ref = "TooLarge")
-    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     @APIResponse(responseCode = "503", ref = "Unavailable")
     @RolesAllowed(Roles.PUBLISHER)
     @POST
     @Path("{topic: .*}/events")
     @Consumes(MediaType.WILDCARD)
-    public Response publish(@PathParam("topic") String topic, @Context HttpHeaders headers,
-                            @RequestBody(ref = "CloudEvent") InputStream body)
+    public CompletionStage<Response> publish(@PathParam("topic") String topic, @Context HttpHeaders headers,
+                                             @RequestBody(ref = "CloudEvent") InputStream body)
             throws IOException {
         Topic t = Topic.of(topic);
+        String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (CloudEventsHttp.isBatch(contentType)) {
+            return CompletableFuture.completedFuture(publishBatch(t, headers, body));
+        }
         int limit = Setting.EVENT_MAX_BYTES.getInt();
         if (headers.getLength() > limit) {
-            throw tooLarge(headers.getLength(), limit);
+            throw tooLarge(headers.getLength(), limit, Setting.EVENT_MAX_BYTES);
         }
-        byte[] data = readAtMost(body, limit, "event");
-        Map<String, List<String>> all = headers.getRequestHeaders();
-        Event event = CloudEventsHttp.parse(t, all, headers.getHeaderString(HttpHeaders.CONTENT_TYPE), data);
-        publisher.publish(event);
-        return Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
+        byte[] data = readAtMost(body, limit, Setting.EVENT_MAX_BYTES);
+        Event event = CloudEventsHttp.parse(t, headers.getRequestHeaders(), contentType, data);
+        Response accepted = Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
+        return publisher.publishAsync(event).handle((stored, failure) -> failure == null ? accepted : problem(failure));
     }
+
+    /** Batch mode: every event checked first, then all stored in one transaction; 202 with their ids in order. */
+    private Response publishBatch(Topic t, HttpHeaders headers, InputStream body) throws IOException {
+        int limit = Setting.HTTP_BATCH_MAX_BYTES.getInt();
+        if (headers.getLength() > limit) {
+            throw tooLarge(headers.getLength(), limit, Setting.HTTP_BATCH_MAX_BYTES);
+        }
+        byte[] data = readAtMost(body, limit, Setting.HTTP_BATCH_MAX_BYTES);
+        List<Event> events = CloudEventsHttp.parseBatch(t, data, Setting.HTTP_BATCH_MAX_EVENTS.getInt(), Setting.EVENT_MAX_BYTES.getInt());
+        publisher.publishAll(events);
+        JsonArrayBuilder ids = Json.createArrayBuilder();
+        events.forEach(e -> ids.add(e.id()));
+        return Response.accepted(Json.createObjectBuilder().add("ids", ids).build()).build();
+    }
+
+    /** The problem answer of a publish the broker did not confirm (a CompletionStage's failure, unwrapped). */
+    private static Response problem(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return PROBLEMS.toResponse(cause instanceof Exception e ? e : new IllegalStateException(cause));
+    }
+
+    private static final ProblemMapper PROBLEMS = new ProblemMapper();
 
     private static String exchangeOf(JsonObject json) {
         JsonValue exchange = json.get("exchange");
@@ -413,24 +447,25 @@ public class TopicsResource {
         return n.doubleValue();
     }
 
-    private static byte[] readAtMost(InputStream in, int limit, String what) throws IOException {
+    /** The body, or a 413 naming {@code setting} (none: an admin body's fixed limit) once it passes {@code limit} bytes. */
+    private static byte[] readAtMost(InputStream in, int limit, Setting setting) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 8192));
         byte[] buffer = new byte[8192];
         long total = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
             total += n;
             if (total > limit) {
-                throw tooLarge(total, limit);
+                throw tooLarge(total, limit, setting);
             }
             out.write(buffer, 0, n);
         }
         return out.toByteArray();
     }
 
-    private static ProblemException tooLarge(long size, int limit) {
+    private static ProblemException tooLarge(long size, int limit, Setting setting) {
         return new ProblemException(413, "too-large", "Content too large",
                 "the body has " + size + (size > limit ? "+" : "") + " bytes; at most " + limit
-                        + " are accepted (" + Setting.EVENT_MAX_BYTES.key() + ")", "body");
+                        + " are accepted" + (setting == null ? "" : " (" + setting.key() + ")"), "body");
     }
 
     private static ProblemException notFound(Topic t, Purpose p) {

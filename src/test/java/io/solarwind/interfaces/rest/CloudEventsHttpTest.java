@@ -2,8 +2,11 @@ package io.solarwind.interfaces.rest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.solarwind.domain.Event;
 import io.solarwind.domain.InvalidInputException;
@@ -102,10 +105,81 @@ class CloudEventsHttpTest {
         assertEquals("subject", assertThrows(InvalidInputException.class, () -> structured("{\"subject\":{}}")).field());
     }
 
+    private static List<Event> batch(String json) {
+        return CloudEventsHttp.parseBatch(TOPIC, json.getBytes(StandardCharsets.UTF_8), 5, 16);
+    }
+
     @Test
-    void batchModeIsRefusedWith415() {
+    void batchModeIsRecognisedWithParameters() {
+        assertTrue(CloudEventsHttp.isBatch("application/cloudevents-batch+json"));
+        assertTrue(CloudEventsHttp.isBatch(" Application/CloudEvents-Batch+JSON; charset=utf-8"));
+        assertFalse(CloudEventsHttp.isBatch("application/cloudevents+json"));
+        assertFalse(CloudEventsHttp.isBatch(null));
+    }
+
+    @Test
+    void batchModeGivesEachEventTheDefaultsOfStructuredMode() {
+        List<Event> events = batch("[{\"id\":\"a\",\"source\":\"/s\",\"data\":{\"n\":1}},"
+                + "{\"type\":\"video.uploaded\",\"datacontenttype\":\"text/plain\",\"data\":\"hi\"},"
+                + "{\"id\":\"c\",\"data_base64\":\"/w==\"}]");
+        assertEquals(3, events.size());
+        assertEquals("a", events.get(0).id());
+        assertEquals("/s", events.get(0).source());
+        assertEquals("application/json", events.get(0).dataContentType());
+        assertEquals("{\"n\":1}", new String(events.get(0).data(), StandardCharsets.UTF_8));
+        assertNotNull(events.get(1).id());
+        assertEquals("/solarwind/http", events.get(1).source());
+        assertEquals("video.uploaded", events.get(1).type());
+        assertEquals("1.0", events.get(1).attributes().get("specversion"));
+        assertNotNull(events.get(1).attributes().get("time"));
+        assertArrayEquals(new byte[] {(byte) 0xFF}, events.get(2).data());
+        assertEquals(List.of(), batch("[]"));
+        // each generated id is its own
+        List<Event> two = batch("[{},{}]");
+        assertNotEquals(two.get(0).id(), two.get(1).id());
+    }
+
+    @Test
+    void theFirstBadEventOfABatchIsNamedByItsIndex() {
         ProblemException e = assertThrows(ProblemException.class,
-                () -> CloudEventsHttp.parse(TOPIC, Map.of(), "application/cloudevents-batch+json", "[]".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(415, e.status());
+                () -> batch("[{\"id\":\"a\"},{\"id\":\"b\"},{\"type\":\"other.topic\"},{\"id\":\"\"}]"));
+        assertEquals(400, e.status());
+        assertEquals(2, e.index());
+        assertEquals("[2].type", e.field());
+        assertTrue(e.getMessage().startsWith("event [2] of the batch: "), e.getMessage());
+
+        e = assertThrows(ProblemException.class, () -> batch("[{\"id\":\"a\"},\"not an event\"]"));
+        assertEquals(1, e.index());
+        assertEquals("[1]", e.field());
+
+        e = assertThrows(ProblemException.class, () -> batch("[{\"time\":\"yesterday\"}]"));
+        assertEquals("[0].time", e.field());
+
+        // textual data is checked before anything is sent: not valid in its charset
+        e = assertThrows(ProblemException.class, () -> batch("[{},{\"datacontenttype\":\"text/plain\",\"data_base64\":\"/w==\"}]"));
+        assertEquals(1, e.index());
+        assertEquals("[1].data", e.field());
+    }
+
+    @Test
+    void aBatchThatIsNoArrayIsRefused() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> batch("{\"id\":\"a\"}"));
+        assertEquals("body", e.field());
+        assertEquals("body", assertThrows(InvalidInputException.class, () -> batch("[{\"id\":")).field());
+    }
+
+    @Test
+    void batchLimitsAreCountAndEachEventsData() {
+        ProblemException count = assertThrows(ProblemException.class, () -> batch("[{},{},{},{},{},{}]"));
+        assertEquals(413, count.status());
+        assertEquals("body", count.field());
+        assertTrue(count.getMessage().contains("6 events; at most 5"), count.getMessage());
+        assertEquals(5, batch("[{},{},{},{},{}]").size());
+
+        ProblemException data = assertThrows(ProblemException.class,
+                () -> batch("[{\"data\":\"0123456789\"},{\"data\":\"0123456789012345\"}]"));
+        assertEquals(413, data.status());
+        assertEquals(1, data.index());
+        assertEquals("[1].data", data.field());
     }
 }

@@ -29,6 +29,8 @@ public class BrokerConnection {
     private ActiveMQConnectionFactory transactedFactory;
     private Connection connection;
     private Connection transactedConnection;
+    private ActiveMQConnectionFactory publishFactory;
+    private Connection publishConnection;
     private Session adminSession;
     private ClientSession admin;
     private volatile boolean failed;
@@ -59,8 +61,15 @@ public class BrokerConnection {
             transactedFactory.setBlockOnDurableSend(false);
             transactedFactory.setProducerWindowSize(-1);
             transactedFactory.setConsumerWindowSize(Setting.DISPATCH_WINDOW.getInt());
+            // For HTTP publishing: sends with a completion listener, which the client calls when the
+            // broker confirms the message, and the broker confirms a persistent one only once it is
+            // in the journal. A confirmation window of one byte makes the broker confirm each send as
+            // soon as it is stored (with a larger window it waits until that many bytes are stored).
+            publishFactory = factory(url);
+            publishFactory.setConfirmationWindowSize(1);
             connection = connect(factory);
             transactedConnection = connect(transactedFactory);
+            publishConnection = connect(publishFactory);
             adminSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             admin = ((ActiveMQSession) adminSession).getCoreSession();
             failed = false;
@@ -79,6 +88,24 @@ public class BrokerConnection {
             throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
         }
         return c;
+    }
+
+    /**
+     * The connection for HTTP publishing: sends with a completion listener are confirmed by the
+     * broker as soon as the message is stored, one send at a time.
+     */
+    public Connection publishConnection() {
+        Connection c = publishConnection;
+        if (c == null) {
+            throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
+        }
+        return c;
+    }
+
+    /** How long the client waits for the broker's answer to a blocking call, in milliseconds. */
+    public long callTimeoutMillis() {
+        ActiveMQConnectionFactory f = publishFactory;
+        return f == null ? 30_000 : f.getCallTimeout();
     }
 
     public Connection connection() {
@@ -180,6 +207,9 @@ public class BrokerConnection {
             if (transactedConnection != null) {
                 transactedConnection.close();
             }
+            if (publishConnection != null) {
+                publishConnection.close();
+            }
             if (connection != null) {
                 connection.close();
             }
@@ -188,6 +218,7 @@ public class BrokerConnection {
         } finally {
             connection = null;
             transactedConnection = null;
+            publishConnection = null;
             adminSession = null;
             admin = null;
             if (factory != null) {
@@ -197,6 +228,10 @@ public class BrokerConnection {
             if (transactedFactory != null) {
                 transactedFactory.close();
                 transactedFactory = null;
+            }
+            if (publishFactory != null) {
+                publishFactory.close();
+                publishFactory = null;
             }
         }
     }
