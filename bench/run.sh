@@ -114,6 +114,7 @@ if [ -n "$PAIR" ]; then
              --pair-http "http://localhost:${PAIR_B[1]}")
 fi
 
-java -cp "bench/target/solarwind-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" io.solarwind.bench.Bench \
+BENCH_JAR=$(ls bench/target/solarwind-bench-*.jar | head -1)   # whatever the version
+java -cp "$BENCH_JAR:$(cat bench/target/classpath.txt)" io.solarwind.bench.Bench \
     --http http://localhost:$HTTP_PORT --broker tcp://localhost:$BROKER_PORT --rabbit localhost:5672 \
     --server-pid "${SERVER_PID:-0}" "${PAIR_ARGS[@]}" "$@"
