@@ -75,7 +75,7 @@ public enum Setting {
     EVENT_MAX_BYTES("solarwind.events.max-bytes", "1048576",
             "Largest event accepted over HTTP, in bytes of request body; larger ones get 413.", wholeNumber(1, Integer.MAX_VALUE)),
     HTTP_MAX_MESSAGE_BYTES("solarwind.http.max-message-bytes", "16777216",
-            "Largest request body Liberty lets through to the API, in bytes (its `httpOptions` `MessageSizeLimit`, set in `liberty/server.xml`): a request announcing more gets Liberty's own 413, without a problem document, and its connection is closed without reading the body. Between `solarwind.events.max-bytes` and this, an event gets the API's 413 problem and Liberty reads and drops the rest of the body before closing the connection. At least `solarwind.events.max-bytes`.", wholeNumber(1, Integer.MAX_VALUE)),
+            "Largest request body Liberty lets through to the API, in bytes (its `httpOptions` `MessageSizeLimit`, set in `liberty/solarwind.xml`): a request announcing more gets Liberty's own 413, without a problem document, and its connection is closed without reading the body. Between `solarwind.events.max-bytes` and this, an event gets the API's 413 problem and Liberty reads and drops the rest of the body before closing the connection. At least `solarwind.events.max-bytes`.", wholeNumber(1, Integer.MAX_VALUE)),
     HTTP_BATCH_MAX_EVENTS("solarwind.http.batch.max-events", "1000",
             "Most events one CloudEvents batch (`application/cloudevents-batch+json`) may hold; a batch with more gets 413 and none of its events is stored. Each event of a batch is also held to `solarwind.events.max-bytes` (its data).", wholeNumber(1, 1_000_000)),
     HTTP_BATCH_MAX_BYTES("solarwind.http.batch.max-bytes", "16777216",
