@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,11 +64,11 @@ class OwnLibertyIT {
         Path checkout = checkout();
         log("runtime and two bare servers ready after %d s", seconds(began));
 
-        int http = freePort();
-        int https = freePort();
-        int broker = freePort();
-        int handlersHttp = freePort();
-        int handlersHttps = freePort();
+        int http = RunnablePackage.freePort();
+        int https = RunnablePackage.freePort();
+        int broker = RunnablePackage.freePort();
+        int handlersHttp = RunnablePackage.freePort();
+        int handlersHttps = RunnablePackage.freePort();
         Map<String, String> place = new LinkedHashMap<>();
         place.put("solarwind.example.com:9080", "localhost:" + http);
         place.put("solarwind.example.com", "localhost");
@@ -264,7 +263,7 @@ class OwnLibertyIT {
             } catch (UncheckedIOException notYet) {
                 // the server does not listen yet
             }
-            sleep(500);
+            RunnablePackage.sleep(500);
         }
         throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
     }
@@ -294,11 +293,6 @@ class OwnLibertyIT {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
@@ -324,14 +318,6 @@ class OwnLibertyIT {
         System.out.printf("[own-liberty] " + format + "%n", args);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** A server run in the foreground ({@code bin/server run}), stopped with {@code bin/server stop}, killed if that fails. */
     static final class LibertyProcess implements AutoCloseable {
