@@ -75,8 +75,8 @@ public final class CloudEventsHttp {
     public static List<Event> parseBatch(Topic topic, byte[] body, int maxEvents, int maxEventBytes) {
         JsonArray array = JsonBodies.array(body, "a JSON array of CloudEvents (structured mode)");
         if (array.size() > maxEvents) {
-            throw new ProblemException(413, "too-large", "Content too large", "the batch has " + array.size()
-                    + " events; at most " + maxEvents + " are accepted (" + Setting.HTTP_BATCH_MAX_EVENTS.key() + ")", "body");
+            throw ProblemException.tooLarge("the batch", String.valueOf(array.size()), maxEvents, "events",
+                    Setting.HTTP_BATCH_MAX_EVENTS, "body", null);
         }
         List<Event> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
@@ -91,9 +91,8 @@ public final class CloudEventsHttp {
                 complete(topic, attributes, "type");
                 Event event = new Event(attributes, data);
                 if (data.length > maxEventBytes) {
-                    throw new ProblemException(413, "too-large", "Content too large", "event [" + i + "] of the batch has "
-                            + data.length + " bytes of data; at most " + maxEventBytes + " are accepted ("
-                            + Setting.EVENT_MAX_BYTES.key() + ")", "[" + i + "].data", i);
+                    throw ProblemException.tooLarge("event [" + i + "] of the batch", String.valueOf(data.length), maxEventBytes,
+                            "bytes of data", Setting.EVENT_MAX_BYTES, "[" + i + "].data", i);
                 }
                 if (Event.isTextual(event.dataContentType())) {
                     event.text(); // valid in its charset, or a 400 now rather than once some events are sent

@@ -1,5 +1,7 @@
 package io.solarwind.interfaces.rest;
 
+import io.solarwind.config.Setting;
+
 /** An HTTP error answered with a problem document. */
 public class ProblemException extends RuntimeException {
     private final int status;
@@ -20,6 +22,17 @@ public class ProblemException extends RuntimeException {
         this.title = title;
         this.field = field;
         this.index = index;
+    }
+
+    /**
+     * 413 "Content too large": {@code what} has {@code size} (bytes, or events), at most
+     * {@code limit} are accepted; {@code setting} (or null for a fixed limit) is the setting that
+     * says so; {@code index} the bad event's position in a batch, or null.
+     */
+    public static ProblemException tooLarge(String what, String size, long limit, String unit, Setting setting,
+                                            String field, Integer index) {
+        return new ProblemException(413, "too-large", "Content too large", what + " has " + size + " " + unit + "; at most " + limit
+                + " are accepted" + (setting == null ? "" : " (" + setting.key() + ")"), field, index);
     }
 
     /** The position of the bad event in a batch, or null. */

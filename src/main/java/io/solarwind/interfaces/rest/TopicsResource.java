@@ -463,9 +463,7 @@ public class TopicsResource {
     }
 
     private static ProblemException tooLarge(long size, int limit, Setting setting) {
-        return new ProblemException(413, "too-large", "Content too large",
-                "the body has " + size + (size > limit ? "+" : "") + " bytes; at most " + limit
-                        + " are accepted" + (setting == null ? "" : " (" + setting.key() + ")"), "body");
+        return ProblemException.tooLarge("the body", size + (size > limit ? "+" : ""), limit, "bytes", setting, "body", null);
     }
 
     private static ProblemException notFound(Topic t, Purpose p) {
