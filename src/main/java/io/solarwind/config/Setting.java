@@ -36,6 +36,8 @@ public enum Setting {
             "Interface the embedded broker's TCP acceptor binds to."),
     BROKER_PORT("solarwind.broker.port", "61616",
             "Port of the embedded broker's TCP acceptor, where handler services and JMS publishers connect.", PORT),
+    BROKER_AUDIT_LOG("solarwind.broker.audit-log", "false",
+            "Write the embedded broker's audit log (Artemis's `org.apache.activemq.audit` loggers) to the server's log: a line for every message sent, delivered and acknowledged and for every management call, at a thousand events per second megabytes per second. Off by default, as in Artemis's own distribution.", BOOLEAN),
     BROKER_TLS_PORT("solarwind.broker.tls-port", "61617",
             "Port of the embedded broker's TLS acceptor (CORE over TLS); open only when `solarwind.broker.tls.keystore` is set.", PORT),
     BROKER_TLS_KEYSTORE("solarwind.broker.tls.keystore", "",

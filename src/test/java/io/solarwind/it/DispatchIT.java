@@ -131,6 +131,27 @@ class DispatchIT {
     }
 
     @Test
+    void theBrokerWritesNoLogLinePerEvent() throws Exception {
+        // Artemis's audit loggers reach Liberty's log at INFO unless Solar Wind turns them off
+        // (solarwind.broker.audit-log): a line for each send, delivery and acknowledgement
+        String topic = uniqueTopic("it.quietlog");
+        JsonObject reg = register(topic, "quiet", "direct");
+        List<String> sent = publishMany(topic, 10);
+        try (Connection c = jms()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(reg.getString("destination")));
+            for (int i = 0; i < sent.size(); i++) {
+                assertTrue(consumer.receive(10_000) != null, "event " + i + " arrives");
+            }
+        }
+        java.nio.file.Path log = SolarWindServer.wlp().resolve("usr/servers/" + SolarWindServer.serverName() + "/logs/messages.log");
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        List<String> naming = lines.stream().filter(l -> l.contains(topic) || l.contains("org.apache.activemq.audit")).toList();
+        assertTrue(naming.isEmpty(), naming.size() + " lines of " + log + " name the test's events or come from the broker's audit log, first: "
+                + naming.stream().limit(3).toList());
+    }
+
+    @Test
     void fanoutPurposeWithoutSubscriberDropsItsCopies() throws Exception {
         String topic = uniqueTopic("it.drop");
         JsonObject reg = register(topic, "watch", "fanout");

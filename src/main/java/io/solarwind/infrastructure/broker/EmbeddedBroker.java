@@ -5,6 +5,8 @@ import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.BrokerRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.File;
+import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -26,6 +28,14 @@ public class EmbeddedBroker {
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class.getName());
     /** The in-VM URL of the embedded broker. */
     public static final String IN_VM_URL = "vm://0";
+    /**
+     * Artemis's audit loggers (through SLF4J to java.util.logging, so at Liberty's default INFO they
+     * would write a line per message sent, delivered and acknowledged). Held here so that the level
+     * set on them stays: java.util.logging keeps its loggers only weakly.
+     */
+    private static final List<Logger> AUDIT = List.of(Logger.getLogger("org.apache.activemq.audit"),
+            Logger.getLogger("org.apache.activemq.audit.base"), Logger.getLogger("org.apache.activemq.audit.message"),
+            Logger.getLogger("org.apache.activemq.audit.resource"));
 
     private EmbeddedActiveMQ broker;
     private JournalType journalType;
@@ -53,6 +63,7 @@ public class EmbeddedBroker {
         if (broker != null) {
             return;
         }
+        auditLog(Setting.BROKER_AUDIT_LOG.getBoolean());
         File dataDir = dataDirectory();
         String tcp = tcpUrl();
         File journalDir = new File(dataDir, "journal");
@@ -135,6 +146,13 @@ public class EmbeddedBroker {
                 + " in " + dataDir + (tlsUrl == null ? "" : ", TLS on " + tlsUrl) + (config.isSecurityEnabled() ? ", users from " + Setting.BROKER_USERS_FILE.getPath()
                 + (new File(Setting.BROKER_USERS_FILE.getPath()).isFile() ? "" : " (missing: only the server itself can connect)")
                 : ", security OFF (" + Setting.BROKER_SECURITY.key() + "=false)"));
+    }
+
+    /** Turns Artemis's audit log on (INFO) or off; off, the broker does not even format its lines. */
+    static void auditLog(boolean on) {
+        for (Logger audit : AUDIT) {
+            audit.setLevel(on ? Level.INFO : Level.OFF);
+        }
     }
 
     public synchronized void stop() {
