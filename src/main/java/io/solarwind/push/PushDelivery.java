@@ -9,7 +9,6 @@ import io.solarwind.domain.Registration;
 import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
-import io.solarwind.infrastructure.messaging.jms.BrokerTopology;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +17,6 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -40,8 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 
 /**
  * Delivers the events of push purposes: on every server, {@code push.concurrency} JMS consumers
@@ -229,16 +232,23 @@ public class PushDelivery {
         long backoff = 100;
         Registration r = consumers.registration;
         while (started && consumers.active && current(r) != null) {
-            // an existing queue, without the client's look-up: a consumer must never auto-create the
-            // queue of a purpose just deleted (it would take its topic's events again)
+            // A core consumer in the JMS session's transaction: the JMS client's createConsumer makes a
+            // missing queue (broker address settings allow auto-creation), and one made for a purpose just
+            // deleted would take its topic's events again. A core consumer of a missing queue fails instead.
             try (Session session = broker.pushConnection().createSession(true, Session.SESSION_TRANSACTED);
-                 MessageConsumer consumer = session.createConsumer(BrokerTopology.existingQueue(r.destination()));
                  MessageProducer producer = session.createProducer(null)) {
-                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                backoff = 100;
-                while (started && consumers.active) {
-                    Message event = consumer.receive(poll);
-                    if (event != null) {
+                ClientSession core = ((ActiveMQSession) session).getCoreSession();
+                try (ClientConsumer consumer = core.createConsumer(SimpleString.of(r.destination()))) {
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    backoff = 100;
+                    while (started && consumers.active) {
+                        ClientMessage received = consumer.receive(poll);
+                        if (received == null) {
+                            continue;
+                        }
+                        received.acknowledge(); // part of the session's transaction: a rollback undoes it
+                        ActiveMQMessage event = ActiveMQMessage.createMessage(received, null);
+                        event.doBeforeReceive();
                         Registration now = current(r);
                         if (now == null) {
                             session.rollback(); // deleted meanwhile: the queue goes with its events
@@ -247,7 +257,7 @@ public class PushDelivery {
                         deliver(session, producer, event, now);
                     }
                 }
-            } catch (JMSException | RuntimeException e) {
+            } catch (JMSException | ActiveMQException | RuntimeException e) {
                 if (started && consumers.active && current(r) != null) {
                     // also the moment its purpose is deleted through any server (its queue goes first, with its consumers)
                     LOG.warning("A push consumer of " + r.key() + " lost its session (" + e + "); retrying in " + backoff + " ms");

@@ -141,6 +141,23 @@ class PushIT {
         return registration;
     }
 
+    /** The push counters of /metrics (over HTTPS, as the scraper), by the part of their name after solarwind_push_. */
+    private static Map<String, Double> pushCounters() {
+        try {
+            MetricsIT.ready();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        String body = MetricsIT.metrics();
+        Map<String, Double> counters = new java.util.HashMap<>();
+        for (String name : List.of("delivered", "failed", "dead_lettered")) {
+            Double value = MetricsIT.value(body, "solarwind_push_" + name + "_total", Map.of());
+            assertTrue(value != null, "no solarwind_push_" + name + "_total in /metrics");
+            counters.put(name, value);
+        }
+        return counters;
+    }
+
     private static List<Request> requests(String path) {
         return received.getOrDefault(path, List.of());
     }
@@ -215,6 +232,7 @@ class PushIT {
         String path = "/" + topic + "/flaky";
         failuresLeft.put(path, new AtomicInteger(3)); // down for the event's 3 attempts
         registerPush(topic, "flaky", path, ",\"redelivery\":{\"maxAttempts\":3,\"delayMillis\":400,\"multiplier\":2.0}");
+        Map<String, Double> before = pushCounters();
         String id = publish(topic, topic + "-1", "{\"flaky\":true}");
 
         await(Duration.ofSeconds(30), "the event's dead letter", () -> {
@@ -252,6 +270,10 @@ class PushIT {
         });
         SolarWindServer.sleep(1000);
         assertEquals(4, requests(path).size(), "acknowledged by the 204: not POSTed again");
+        Map<String, Double> after = pushCounters();
+        assertTrue(after.get("failed") - before.get("failed") >= 3, before + " -> " + after);
+        assertTrue(after.get("dead_lettered") - before.get("dead_lettered") >= 1, before + " -> " + after);
+        assertTrue(after.get("delivered") - before.get("delivered") >= 1, before + " -> " + after);
     }
 
     @Test

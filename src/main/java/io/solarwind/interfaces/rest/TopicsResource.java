@@ -126,7 +126,9 @@ public class TopicsResource {
 
     @Tag(name = "purposes")
     @Operation(summary = "Register a purpose on a topic, or change its redelivery policy",
-            description = "Registering again with the same exchange keeps the purpose (200); without `redelivery` it keeps its policy.")
+            description = "Registering again with the same exchange keeps the purpose (200); without `redelivery` it keeps its policy."
+                    + " With `push` (direct only), Solar Wind POSTs the purpose's events to the URL itself, signed; the 201 answer"
+                    + " holds the signing secret, once. Other push settings than the purpose has: 409 `push-conflict`.")
     @APIResponse(responseCode = "201", ref = "RegistrationCreated")
     @APIResponse(responseCode = "200", ref = "RegistrationKept")
     @APIResponse(responseCode = "400", ref = "InvalidInput")
