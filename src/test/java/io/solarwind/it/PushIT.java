@@ -290,6 +290,52 @@ class PushIT {
         assertEquals(0, json(get(purposeUrl(topic, "once") + "/dead-letters").body()).asJsonArray().size());
     }
 
+    /** examples/push-receiver, run with its README's one command, checks the signatures of a purpose registered with a secret of its own. */
+    @Test
+    void theExampleReceiverChecksTheSignaturesAndAcknowledges() throws Exception {
+        String topic = uniqueTopic("it.push");
+        String secret = "example-" + java.util.UUID.randomUUID();
+        int examplePort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            examplePort = free.getLocalPort();
+        }
+        ProcessBuilder command = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "../examples/push-receiver/PushReceiver.java", String.valueOf(examplePort), "--fail-first", "1").redirectErrorStream(true);
+        command.environment().put("SOLARWIND_PUSH_SECRET", secret);
+        Process example = command.start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(example.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(output::add);
+            } catch (IOException e) {
+                output.add("(output lost: " + e + ")");
+            }
+        });
+        reader.start();
+        try {
+            await(Duration.ofSeconds(60), "the example receiver to start: " + output, () -> String.join("\n", output).contains("Push receiver on"));
+            HttpResponse<String> created = put(purposeUrl(topic, "example"), "{\"exchange\":\"direct\",\"redelivery\":{\"maxAttempts\":3,"
+                    + "\"delayMillis\":200},\"push\":{\"url\":\"http://localhost:" + examplePort + "/events\",\"secret\":\"" + secret + "\"}}");
+            assertEquals(201, created.statusCode(), created.body());
+            registered.add(purposeUrl(topic, "example"));
+            assertEquals(secret, json(created.body()).asJsonObject().getJsonObject("push").getString("secret"), "the secret given is the one used");
+            publish(topic, topic + "-v1", "{\"video\":\"cat.mp4\"}");
+            await(Duration.ofSeconds(30), "the example to acknowledge the event: " + output,
+                    () -> String.join("\n", output).contains("-> 204 acknowledged"));
+            String printed = String.join("\n", output);
+            assertTrue(printed.contains("-> 503 failed on purpose"), printed);
+            assertTrue(printed.contains("attempt 2 of " + topic + "-v1: signature valid"), printed);
+            assertFalse(printed.contains("SIGNATURE INVALID"), printed);
+            assertTrue(printed.contains("{\"video\":\"cat.mp4\"}"), printed);
+        } finally {
+            example.destroy();
+            if (!example.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                example.destroyForcibly();
+            }
+            reader.join(5000);
+        }
+    }
+
     @Test
     void hostsOutsideTheAllowListAndBadPushSettingsAreRefused() {
         String topic = uniqueTopic("it.push");
