@@ -82,6 +82,9 @@ class PushIT {
             String secret = secrets.get(path);
             boolean valid = secret != null && verify(headers.get("solarwind-signature"), secret, body);
             received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(new Request(path, headers, body, System.nanoTime(), valid));
+            if (path.endsWith("/slow")) {
+                SolarWindServer.sleep(5000); // past the build server's solarwind.push.timeout-millis (3000)
+            }
             AtomicInteger failures = failuresLeft.get(path);
             if (failures != null && failures.getAndDecrement() > 0) {
                 byte[] answer = "receiver down for maintenance".getBytes(StandardCharsets.UTF_8);
@@ -92,6 +95,7 @@ class PushIT {
             }
             exchange.close();
         });
+        receiver.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         receiver.start();
     }
 
@@ -288,6 +292,31 @@ class PushIT {
         assertEquals(2, requests(path).size());
         assertEquals(id, requests(path).get(1).header("ce-id"));
         assertEquals(0, json(get(purposeUrl(topic, "once") + "/dead-letters").body()).asJsonArray().size());
+    }
+
+    @Test
+    void noAnswerInTimeAndARefusedConnectionAreFailedDeliveriesToo() throws IOException {
+        String topic = uniqueTopic("it.push");
+        int closed;
+        try (ServerSocket free = new ServerSocket(0)) {
+            closed = free.getLocalPort(); // nothing listens there once this is closed
+        }
+        String once = ",\"redelivery\":{\"maxAttempts\":1}";
+        HttpResponse<String> refused = put(purposeUrl(topic, "refused"), "{\"exchange\":\"direct\"" + once
+                + ",\"push\":{\"url\":\"http://localhost:" + closed + "/nobody\"}}");
+        assertEquals(201, refused.statusCode(), refused.body());
+        registered.add(purposeUrl(topic, "refused"));
+        registerPush(topic, "slow", "/" + topic + "/slow", once);
+        String id = publish(topic, topic + "-1", "{}");
+        await(Duration.ofSeconds(60), "both dead letters", () -> json(get(purposeUrl(topic, "refused") + "/dead-letters").body()).asJsonArray().size() == 1
+                && json(get(purposeUrl(topic, "slow") + "/dead-letters").body()).asJsonArray().size() == 1);
+        String refusedReason = json(get(purposeUrl(topic, "refused") + "/dead-letters").body()).asJsonArray().getJsonObject(0).getString("reason");
+        assertTrue(refusedReason.contains("ConnectException") && refusedReason.contains(":" + closed + "/nobody"), refusedReason);
+        JsonObject slow = json(get(purposeUrl(topic, "slow") + "/dead-letters").body()).asJsonArray().getJsonObject(0);
+        assertEquals(id, slow.getString("id"));
+        assertTrue(slow.getString("reason").contains("no answer within 3000 ms") && slow.getString("reason").contains("solarwind.push.timeout-millis"),
+                slow.getString("reason"));
+        assertEquals(1, requests("/" + topic + "/slow").size(), "one attempt, as the policy says");
     }
 
     /** examples/push-receiver, run with its README's one command, checks the signatures of a purpose registered with a secret of its own. */
