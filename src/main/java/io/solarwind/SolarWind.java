@@ -7,6 +7,7 @@ import io.solarwind.infrastructure.broker.EmbeddedBroker;
 import io.solarwind.infrastructure.messaging.jms.BrokerConnection;
 import io.solarwind.infrastructure.messaging.jms.BrokerTopology;
 import io.solarwind.infrastructure.messaging.jms.JmsEventPublisher;
+import io.solarwind.push.PushDelivery;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +47,8 @@ public class SolarWind {
     Dispatcher dispatcher;
     @Inject
     JmsEventPublisher publisher;
+    @Inject
+    PushDelivery push;
 
     private volatile boolean stopping;
     private Thread starter;
@@ -72,6 +75,7 @@ public class SolarWind {
                 registry.applyDefaultRedelivery();
                 registry.load();
                 dispatcher.start();
+                push.start();
                 LOG.info(() -> "Solar Wind is ready (" + registry.all().values().stream().mapToInt(List::size).sum()
                         + " purposes registered; its dispatcher dispatches unless another server's is active) after "
                         + (System.nanoTime() - started) / 1_000_000 + " ms");
@@ -94,6 +98,7 @@ public class SolarWind {
             starter.interrupt();
             starter.join(5000);
         }
+        push.stop();
         dispatcher.stop();
         publisher.close();
         broker.close();

@@ -3,6 +3,7 @@ package io.solarwind.application;
 import io.solarwind.domain.Exchange;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
@@ -140,12 +141,24 @@ public class PurposeRegistry {
      * @throws RegistryConflictException when other servers changed the key during every attempt
      */
     public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery) {
+        return register(topic, purpose, exchange, redelivery, null);
+    }
+
+    /**
+     * Registers a purpose as {@link #register(Topic, Purpose, Exchange, Redelivery)} does, with push
+     * delivery: a new purpose gets {@code push} (with a secret made up when it names none); an
+     * existing one keeps what it has when {@code push} is null or names the same URL and
+     * concurrency (and no other secret), and is refused otherwise ({@link PushConflictException}).
+     *
+     * @param push the push delivery asked for, or null for none (a new purpose) or the current one
+     */
+    public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push) {
         requireLoaded();
         synchronized (writes) {
             ConcurrentRegistryChangeException last = null;
             for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
                 try {
-                    return registerOnce(topic, purpose, exchange, redelivery);
+                    return registerOnce(topic, purpose, exchange, redelivery, push);
                 } catch (ConcurrentRegistryChangeException e) {
                     last = e;
                     refresh();
@@ -160,12 +173,16 @@ public class PurposeRegistry {
         }
     }
 
-    private Outcome registerOnce(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery) {
+    private Outcome registerOnce(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push) {
         Optional<Registration> existing = find(topic, purpose);
         if (existing.isPresent()) {
             Registration current = existing.get();
             if (current.exchange() != exchange) {
                 throw new PurposeConflictException(current, exchange);
+            }
+            if (push != null && (!push.sameTarget(current.push())
+                    || push.secret() != null && !push.secret().equals(current.push().secret()))) {
+                throw new PushConflictException(current, push);
             }
             if (redelivery == null || redelivery.equals(current.redelivery())) {
                 // the broker side again (idempotent): heals a destination whose settings were lost
@@ -183,7 +200,8 @@ public class PurposeRegistry {
         Redelivery policy = redelivery != null ? redelivery
                 : sibling.map(Registration::redelivery).orElseGet(PurposeRegistry::defaultRedelivery);
         requireTopicDelays(topic, purpose, exchange, policy);
-        Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now());
+        Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now(),
+                push == null || push.secret() != null ? push : push.withSecret(Push.newSecret()));
         destinations.create(registration, addressPolicy(registration));
         try {
             write(RegistryChange.saved(registration, versionOf(topic, purpose) + 1));

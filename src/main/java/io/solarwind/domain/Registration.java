@@ -7,8 +7,11 @@ import java.util.Objects;
  * A purpose registered on a topic with its exchange and redelivery policy, and the broker destination
  * its instances consume. The destination name is derived from topic, purpose and exchange,
  * so it is the same on every server and after every restart.
+ *
+ * @param push where Solar Wind POSTs the purpose's events itself (a direct purpose only); null when its
+ *             instances are consumers of its destination
  */
-public record Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt) {
+public record Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt, Push push) {
     /** Prefix of every purpose destination; the dispatcher is the only sender to these. */
     public static final String DESTINATION_PREFIX = "solarwind.";
     /** Prefix of the topics' addresses, on which the direct purposes' queues are bound. */
@@ -20,11 +23,25 @@ public record Registration(Topic topic, Purpose purpose, Exchange exchange, Rede
         Objects.requireNonNull(exchange, "exchange");
         Objects.requireNonNull(redelivery, "redelivery");
         Objects.requireNonNull(registeredAt, "registeredAt");
+        if (push != null && exchange != Exchange.DIRECT) {
+            throw new InvalidInputException("push", "push delivery is for direct purposes: a fanout purpose's copies go to the"
+                    + " instances connected at the moment, and every server would POST each of them");
+        }
+    }
+
+    /** A registration whose instances consume its destination (no push delivery). */
+    public Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt) {
+        this(topic, purpose, exchange, redelivery, registeredAt, null);
     }
 
     /** The same registration with another redelivery policy. */
     public Registration withRedelivery(Redelivery policy) {
-        return new Registration(topic, purpose, exchange, policy, registeredAt);
+        return new Registration(topic, purpose, exchange, policy, registeredAt, push);
+    }
+
+    /** Whether Solar Wind POSTs the purpose's events to a URL itself. */
+    public boolean pushes() {
+        return push != null;
     }
 
     /**

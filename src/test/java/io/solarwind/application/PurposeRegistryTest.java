@@ -297,4 +297,53 @@ class PurposeRegistryTest {
         assertTrue(broker.destinations.contains(same.registration().destination()), "and its queue stays");
         assertEquals(1, broker.records.get(same.registration().key()).version());
     }
+
+    private static final java.net.URI HOOK = java.net.URI.create("https://hooks.example.com/in");
+
+    @Test
+    void pushPurposeGetsASecretMadeUpUnlessItNamesOne() {
+        Registration made = registry.register(video, Purpose.of("hook"), Exchange.DIRECT, POLICY,
+                new io.solarwind.domain.Push(HOOK, 2, null)).registration();
+        assertEquals(HOOK, made.push().url());
+        assertEquals(2, made.push().concurrency());
+        assertEquals(43, made.push().secret().length());
+        assertEquals(made.push(), broker.live().get("video.uploaded/hook").push(), "the secret is stored with the record");
+        Registration named = registry.register(video, Purpose.of("hook2"), Exchange.DIRECT, POLICY,
+                new io.solarwind.domain.Push(HOOK, 1, "my-own-secret-of-20")).registration();
+        assertEquals("my-own-secret-of-20", named.push().secret());
+    }
+
+    @Test
+    void pushAgainWithTheSameTargetOrWithoutPushKeepsIt() {
+        Registration made = registry.register(video, Purpose.of("hook"), Exchange.DIRECT, POLICY,
+                new io.solarwind.domain.Push(HOOK, 2, null)).registration();
+        PurposeRegistry.Outcome same = registry.register(video, Purpose.of("hook"), Exchange.DIRECT, POLICY,
+                new io.solarwind.domain.Push(HOOK, 2, null));
+        assertFalse(same.created());
+        assertEquals(made, same.registration());
+        assertEquals(made.push(), registry.register(video, Purpose.of("hook"), Exchange.DIRECT, null).registration().push());
+        // a new redelivery policy keeps the push delivery
+        Redelivery other = new Redelivery(3, 1000, 2.0, 60_000);
+        Registration changed = registry.register(video, Purpose.of("hook"), Exchange.DIRECT, other).registration();
+        assertEquals(other, changed.redelivery());
+        assertEquals(made.push(), changed.push());
+    }
+
+    @Test
+    void otherPushSettingsAreAConflict() {
+        registry.register(video, Purpose.of("hook"), Exchange.DIRECT, POLICY, new io.solarwind.domain.Push(HOOK, 2, "first-secret-of-16+"));
+        registry.register(video, Purpose.of("pull"), Exchange.DIRECT, POLICY);
+        for (io.solarwind.domain.Push asked : List.of(new io.solarwind.domain.Push(HOOK, 1, null),
+                new io.solarwind.domain.Push(java.net.URI.create("https://hooks.example.com/other"), 2, null),
+                new io.solarwind.domain.Push(HOOK, 2, "other-secret-of-16+"))) {
+            PushConflictException e = assertThrows(PushConflictException.class,
+                    () -> registry.register(video, Purpose.of("hook"), Exchange.DIRECT, POLICY, asked));
+            assertFalse(e.getMessage().contains("secret-of-16"), "no secret in a message: " + e.getMessage());
+            assertTrue(e.getMessage().contains("delete the purpose"), e.getMessage());
+        }
+        assertThrows(PushConflictException.class, () -> registry.register(video, Purpose.of("pull"), Exchange.DIRECT, POLICY,
+                new io.solarwind.domain.Push(HOOK, 1, null)), "a purpose consumed by its instances does not turn into a push purpose");
+        assertEquals("first-secret-of-16+", registry.find(video, Purpose.of("hook")).orElseThrow().push().secret());
+        assertEquals(null, registry.find(video, Purpose.of("pull")).orElseThrow().push());
+    }
 }

@@ -257,7 +257,7 @@ class MetricsIT {
         return null;
     }
 
-    private static String metrics() {
+    static String metrics() {
         HttpResponse<String> r = scrape(METRICS, SCRAPER, SCRAPER_PASSWORD);
         assertEquals(200, r.statusCode(), r.body());
         return r.body();

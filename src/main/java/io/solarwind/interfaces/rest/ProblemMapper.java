@@ -2,6 +2,7 @@ package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.DestinationConflictException;
 import io.solarwind.application.PurposeConflictException;
+import io.solarwind.application.PushConflictException;
 import io.solarwind.application.RedeliveryConflictException;
 import io.solarwind.application.RegistryConflictException;
 import io.solarwind.application.RegistryNotReadyException;
@@ -37,6 +38,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         }
         if (exception instanceof PurposeConflictException e) {
             return problem(409, "exchange-conflict", "Purpose exists with another exchange", e.getMessage(), "exchange");
+        }
+        if (exception instanceof PushConflictException e) {
+            return problem(409, "push-conflict", "Purpose exists with other push settings", e.getMessage(), "push");
         }
         if (exception instanceof RedeliveryConflictException e) {
             return problem(409, "redelivery-conflict", "The topic's direct purposes have another redelivery policy", e.getMessage(), "redelivery");

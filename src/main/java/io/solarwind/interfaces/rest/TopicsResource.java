@@ -9,11 +9,13 @@ import io.solarwind.domain.Event;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.jms.BrokerQueueFigures;
 import io.solarwind.infrastructure.messaging.jms.BrokerQueueFigures.PurposeFigures;
+import io.solarwind.push.PushTargets;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -124,7 +126,9 @@ public class TopicsResource {
 
     @Tag(name = "purposes")
     @Operation(summary = "Register a purpose on a topic, or change its redelivery policy",
-            description = "Registering again with the same exchange keeps the purpose (200); without `redelivery` it keeps its policy.")
+            description = "Registering again with the same exchange keeps the purpose (200); without `redelivery` it keeps its policy."
+                    + " With `push` (direct only), Solar Wind POSTs the purpose's events to the URL itself, signed; the 201 answer"
+                    + " holds the signing secret, once. Other push settings than the purpose has: 409 `push-conflict`.")
     @APIResponse(responseCode = "201", ref = "RegistrationCreated")
     @APIResponse(responseCode = "200", ref = "RegistrationKept")
     @APIResponse(responseCode = "400", ref = "InvalidInput")
@@ -142,8 +146,15 @@ public class TopicsResource {
         JsonObject json = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, null),
                 "a JSON object like {\"exchange\":\"direct\"}");
         Exchange exchange = Exchange.parse(exchangeOf(json));
-        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redeliveryOf(json));
+        Redelivery redelivery = redeliveryOf(json);
+        Push push = pushOf(json, exchange);
+        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redelivery, push);
         JsonObject answer = registration(outcome.registration());
+        if (outcome.created() && outcome.registration().pushes()) {
+            // the signing secret is shown once, to the admin who registered the purpose
+            answer = Json.createObjectBuilder(answer).add("push", push(outcome.registration().push())
+                    .add("secret", outcome.registration().push().secret())).build();
+        }
         return outcome.created()
                 ? Response.created(uri.getRequestUri()).entity(answer).build()
                 : Response.ok(answer).build();
@@ -391,6 +402,59 @@ public class TopicsResource {
         return s.getString();
     }
 
+    private static final java.util.Set<String> PUSH_FIELDS = java.util.Set.of("url", "concurrency", "secret");
+
+    /**
+     * The {@code push} object of a registration body; null when the body has none. Its URL's host
+     * must be one {@code solarwind.push.allowed-hosts} names (400 {@code push-target-not-allowed}).
+     */
+    static Push pushOf(JsonObject json, Exchange exchange) {
+        JsonValue value = json.get("push");
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonObject push)) {
+            throw new InvalidInputException("push", "push must be an object like {\"url\":\"https://events.example.com/in\",\"concurrency\":1}, not " + value);
+        }
+        for (String field : push.keySet()) {
+            if (!PUSH_FIELDS.contains(field)) {
+                throw new InvalidInputException("push." + field, "push has no field '" + field + "'; it has " + new java.util.TreeSet<>(PUSH_FIELDS));
+            }
+        }
+        if (exchange != Exchange.DIRECT) {
+            throw new InvalidInputException("push", "push delivery is for direct purposes: a fanout purpose's copies go to the"
+                    + " instances connected at the moment, and every server would POST each of them");
+        }
+        JsonValue url = push.get("url");
+        if (url != null && !(url instanceof JsonString)) {
+            throw new InvalidInputException("push.url", "push.url must be a string, not " + url);
+        }
+        java.net.URI target = Push.parseUrl(url == null ? null : ((JsonString) url).getString());
+        JsonValue concurrency = push.get("concurrency");
+        int consumers = 1;
+        if (concurrency != null) {
+            if (!(concurrency instanceof JsonNumber n) || !n.isIntegral()) {
+                throw new InvalidInputException("push.concurrency", "push.concurrency must be a whole number, not " + concurrency);
+            }
+            consumers = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n.longValue()));
+        }
+        JsonValue secret = push.get("secret");
+        if (secret != null && secret != JsonValue.NULL && !(secret instanceof JsonString)) {
+            throw new InvalidInputException("push.secret", "push.secret must be a string, not a " + secret.getValueType());
+        }
+        Push asked = new Push(target, consumers, secret instanceof JsonString s ? s.getString() : null);
+        String refusal = PushTargets.fromSetting().refusal(target);
+        if (refusal != null) {
+            throw new ProblemException(400, "push-target-not-allowed", "Push target not allowed", refusal, "push.url");
+        }
+        return asked;
+    }
+
+    /** A push delivery as the API shows it: URL and concurrency, never the secret. */
+    private static jakarta.json.JsonObjectBuilder push(Push push) {
+        return Json.createObjectBuilder().add("url", push.url().toString()).add("concurrency", push.concurrency());
+    }
+
     private static final java.util.Set<String> REDELIVERY_FIELDS = java.util.Set.of("maxAttempts", "delayMillis", "multiplier", "maxDelayMillis");
 
     /**
@@ -503,6 +567,9 @@ public class TopicsResource {
                         .add("maxDelayMillis", r.redelivery().maxDelayMillis()))
                 .add("registeredAt", r.registeredAt().toString())
                 .add("version", registry.versionOf(r.topic(), r.purpose()));
+        if (r.pushes()) {
+            json.add("push", push(r.push()));
+        }
         if (f != null) {
             json.add("inFlight", f.delivering())
                     .add("redelivering", f.scheduled())

@@ -31,6 +31,8 @@ public class BrokerConnection {
     private Connection transactedConnection;
     private ActiveMQConnectionFactory publishFactory;
     private Connection publishConnection;
+    private ActiveMQConnectionFactory pushFactory;
+    private Connection pushConnection;
     private Session adminSession;
     private ClientSession admin;
     private volatile boolean failed;
@@ -67,9 +69,14 @@ public class BrokerConnection {
             // soon as it is stored (with a larger window it waits until that many bytes are stored).
             publishFactory = factory(url);
             publishFactory.setConfirmationWindowSize(1);
+            // For push delivery: consumers that compete with the other servers' for a push purpose's
+            // queue take one event at a time (no window of events buffered ahead for one consumer)
+            pushFactory = factory(url);
+            pushFactory.setConsumerWindowSize(0);
             connection = connect(factory);
             transactedConnection = connect(transactedFactory);
             publishConnection = connect(publishFactory);
+            pushConnection = connect(pushFactory);
             adminSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             admin = ((ActiveMQSession) adminSession).getCoreSession();
             failed = false;
@@ -96,6 +103,15 @@ public class BrokerConnection {
      */
     public Connection publishConnection() {
         Connection c = publishConnection;
+        if (c == null) {
+            throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
+        }
+        return c;
+    }
+
+    /** The connection of the push consumers: no consumer window, so that competing consumers take one event at a time. */
+    public Connection pushConnection() {
+        Connection c = pushConnection;
         if (c == null) {
             throw new BrokerUnavailableException("Solar Wind is not connected to the broker", null);
         }
@@ -210,6 +226,9 @@ public class BrokerConnection {
             if (publishConnection != null) {
                 publishConnection.close();
             }
+            if (pushConnection != null) {
+                pushConnection.close();
+            }
             if (connection != null) {
                 connection.close();
             }
@@ -219,6 +238,7 @@ public class BrokerConnection {
             connection = null;
             transactedConnection = null;
             publishConnection = null;
+            pushConnection = null;
             adminSession = null;
             admin = null;
             if (factory != null) {
@@ -232,6 +252,10 @@ public class BrokerConnection {
             if (publishFactory != null) {
                 publishFactory.close();
                 publishFactory = null;
+            }
+            if (pushFactory != null) {
+                pushFactory.close();
+                pushFactory = null;
             }
         }
     }

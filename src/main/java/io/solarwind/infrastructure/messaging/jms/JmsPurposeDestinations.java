@@ -205,7 +205,12 @@ public class JmsPurposeDestinations implements PurposeDestinations {
             if (registration.exchange() == Exchange.DIRECT) {
                 SimpleString queue = SimpleString.of(registration.queue());
                 if (session.queueQuery(queue).isExists()) {
-                    session.deleteQueue(queue);
+                    if (registration.pushes()) {
+                        // its consumers are Solar Wind's own push consumers, on every server: closed with it
+                        BrokerManagement.invoke(session, "destroyQueue", registration.queue(), true);
+                    } else {
+                        session.deleteQueue(queue);
+                    }
                 }
                 ClientSession.AddressQuery remaining = session.addressQuery(SimpleString.of(address));
                 lastOnAddress = !remaining.isExists() || remaining.getQueueNames().isEmpty();

@@ -4,6 +4,7 @@ import io.solarwind.application.PurposeRegistry;
 import io.solarwind.application.RegistryChange;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
@@ -29,6 +30,10 @@ public final class RegistryRecords {
     private static final String DELAY = "solarwind_redelivery_delay_millis";
     private static final String MULTIPLIER = "solarwind_redelivery_multiplier";
     private static final String MAX_DELAY = "solarwind_redelivery_max_delay_millis";
+    /** Push delivery (absent: none): the URL, the consumers per server and the signing secret. */
+    private static final String PUSH_URL = "solarwind_push_url";
+    private static final String PUSH_CONCURRENCY = "solarwind_push_concurrency";
+    private static final String PUSH_SECRET = "solarwind_push_secret";
 
     private RegistryRecords() {
     }
@@ -49,6 +54,13 @@ public final class RegistryRecords {
             record.setLongProperty(DELAY, r.redelivery().delayMillis());
             record.setDoubleProperty(MULTIPLIER, r.redelivery().multiplier());
             record.setLongProperty(MAX_DELAY, r.redelivery().maxDelayMillis());
+            if (r.push() != null) {
+                // the secret travels with the record: registrations live in the broker, readable by
+                // Solar Wind's servers and broker administrators only (docs/security.md)
+                record.setStringProperty(PUSH_URL, r.push().url().toString());
+                record.setIntProperty(PUSH_CONCURRENCY, r.push().concurrency());
+                record.setStringProperty(PUSH_SECRET, r.push().secret());
+            }
         }
         return record;
     }
@@ -75,7 +87,11 @@ public final class RegistryRecords {
                 ? new Redelivery(record.getIntProperty(MAX_ATTEMPTS), record.getLongProperty(DELAY),
                         record.getDoubleProperty(MULTIPLIER), record.getLongProperty(MAX_DELAY))
                 : PurposeRegistry.defaultRedelivery();
+        Push push = record.propertyExists(PUSH_URL)
+                ? new Push(Push.parseUrl(record.getStringProperty(PUSH_URL)), record.getIntProperty(PUSH_CONCURRENCY),
+                        record.getStringProperty(PUSH_SECRET))
+                : null;
         return RegistryChange.saved(new Registration(topic, purpose, Exchange.parse(record.getStringProperty(EXCHANGE)),
-                redelivery, Instant.parse(record.getStringProperty(REGISTERED_AT))), version);
+                redelivery, Instant.parse(record.getStringProperty(REGISTERED_AT)), push), version);
     }
 }

@@ -104,6 +104,20 @@ class JmsRegistrationStoreTest {
     }
 
     @Test
+    void aPushPurposeKeepsItsUrlConcurrencyAndSecretAcrossARestart() throws Exception {
+        start();
+        Registration push = new Registration(Topic.of("orders.paid"), Purpose.of("hook"), Exchange.DIRECT, POLICY,
+                Instant.parse("2026-12-02T10:00:00Z"),
+                new io.solarwind.domain.Push(java.net.URI.create("https://hooks.example.com/in?a=1"), 3, "a-secret-of-sixteen"));
+        Registration plain = registration("orders.paid", "ledger", Exchange.DIRECT);
+        store().write(RegistryChange.saved(push, 1));
+        store().write(RegistryChange.saved(plain, 1));
+        restart();
+        List<Registration> read = store().loadAll().stream().map(RegistryChange::registration).toList();
+        assertEquals(Set.of(push, plain), Set.copyOf(read), "the push delivery, its secret included, is part of the record");
+    }
+
+    @Test
     void everyChangeIsAnnouncedAndPutIntoTheDispatchStreamInOrderWithEvents() throws Exception {
         start();
         List<RegistryChange> heard = new CopyOnWriteArrayList<>();
