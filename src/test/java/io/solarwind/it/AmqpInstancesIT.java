@@ -72,7 +72,7 @@ class AmqpInstancesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"python"})
+    @ValueSource(strings = {"python", "node"})
     void aDirectInstanceCompetesWithAJmsOneAndAFanoutInstanceGetsEveryCopy(String language) throws Exception {
         String topic = uniqueTopic("it.amqp." + language);
         String done = topic + ".done";
@@ -126,7 +126,7 @@ class AmqpInstancesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"python"})
+    @ValueSource(strings = {"python", "node"})
     void anAmqpInstanceReadsTheAttributesInTheBindingsFormAndTheDataAsSent(String language) throws Exception {
         String topic = uniqueTopic("it.amqp-attrs." + language);
         byte[] json = "{\"name\":\"Zoë\",\"n\":1}".getBytes(StandardCharsets.UTF_8);
@@ -185,7 +185,7 @@ class AmqpInstancesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"python"})
+    @ValueSource(strings = {"python", "node"})
     void amqpCloudEventsAreDispatchedDeduplicatedAndDeadLettered(String language) throws Exception {
         String topic = uniqueTopic("it.amqp-publish." + language);
         JsonObject reg = register(topic, "log", "direct");
