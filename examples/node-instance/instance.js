@@ -202,14 +202,20 @@ function main(args, toPublish) {
     };
     container.on('rejected', refused('rejected'));
     container.on('released', refused('released'));
-    container.on('error', context => say({error: String(context.error)}));
-    container.on('connection_error', context => say({error: String(context.connection.error)}));
-    container.on('disconnected', context => {
-        if (!stopped) {
-            say({error: 'disconnected: ' + String(context.error)});
-            process.exit(1);
-        }
-    });
+    // Any error ends the process with exit code 1 (no reconnecting here: a supervisor starts it again, and the
+    // broker delivers again whatever it had not accepted).
+    const fail = what => context => {
+        if (stopped) return;
+        stopped = true;
+        const error = (context.receiver || context.sender || context.connection || {}).error || context.error;
+        say({error: `${what}: ${error && (error.description || error.condition || error.message) || error}`});
+        process.exit(1);
+    };
+    container.on('receiver_error', fail('link'));
+    container.on('sender_error', fail('link'));
+    container.on('connection_error', fail('connection'));
+    container.on('error', fail('error'));
+    container.on('disconnected', fail('disconnected'));
 }
 
 const args = parse(process.argv.slice(2));

@@ -85,6 +85,8 @@ class Instance(MessagingHandler):
         self.received = 0
         self.outstanding = {}  # fired delivery -> the direct delivery it answers
         self.publishing = {}   # published delivery -> event id
+        self.stopped = False
+        self.failed = False
 
     def on_start(self, event):
         ssl = None
@@ -93,7 +95,8 @@ class Instance(MessagingHandler):
             ssl.set_trusted_ca_db(self.args.ca)
             ssl.set_peer_authentication(SSLDomain.VERIFY_PEER_NAME)
         self.connection = event.container.connect(self.args.url, user=self.args.user, password=self.args.password,
-                                                  allowed_mechs="PLAIN", heartbeat=30, ssl_domain=ssl)
+                                                  allowed_mechs="PLAIN", heartbeat=30, ssl_domain=ssl,
+                                                  reconnect=False)
         for tp in self.args.direct:
             self.receivers[event.container.create_receiver(self.connection, direct_queue(tp))] = ("direct", tp)
         for tp in self.args.fanout:
@@ -187,14 +190,32 @@ class Instance(MessagingHandler):
             self.stop(event)
 
     def stop(self, event):
-        say(done=True, received=self.received)
-        event.container.stop()
+        if not self.stopped:
+            self.stopped = True
+            say(done=True, received=self.received)
+            event.container.stop()
 
+    # Any error ends the process with exit code 1 (no reconnecting here: a supervisor starts it again, and the
+    # broker delivers again whatever it had not accepted).
     def on_transport_error(self, event):
-        say(error=str(event.transport.condition))
+        self.fail(event, "transport", event.transport.condition)
 
     def on_connection_error(self, event):
-        say(error=str(event.connection.remote_condition))
+        self.fail(event, "connection", event.connection.remote_condition)
+
+    def on_link_error(self, event):
+        self.fail(event, "link " + str(event.link.name), event.link.remote_condition)
+
+    def on_disconnected(self, event):
+        if not self.stopped:
+            self.fail(event, "connection", "disconnected")
+
+    def fail(self, event, what, condition):
+        if not self.stopped:
+            say(error="%s: %s" % (what, condition))
+            self.failed = True
+            self.stopped = True
+            event.container.stop()
 
 
 def main():
@@ -221,7 +242,9 @@ def main():
     if args.publish:
         lines = sys.stdin if args.publish == "-" else open(args.publish, encoding="utf-8")
         to_publish = [json.loads(line) for line in lines if line.strip()]
-    Container(Instance(args, to_publish)).run()
+    instance = Instance(args, to_publish)
+    Container(instance).run()
+    sys.exit(1 if instance.failed else 0)
 
 
 if __name__ == "__main__":

@@ -113,6 +113,15 @@ final class AmqpInstance implements AutoCloseable {
         }
     }
 
+    /** Waits for the process to end by itself and returns its exit code. */
+    int awaitEnd(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail(name + " did not end within " + timeout.toSeconds() + " s; " + describe());
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
     String describe() {
         String err;
         try {

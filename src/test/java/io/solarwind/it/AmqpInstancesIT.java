@@ -248,6 +248,54 @@ class AmqpInstancesIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"python", "node"})
+    void overTlsAndOnlyWithTheBrokersUsersAndRoles(String language) throws Exception {
+        String topic = uniqueTopic("it.amqp-tls." + language);
+        register(topic, "secure", "direct");
+        String tls = System.getProperty("solarwind.it.broker.tls", "tcp://localhost:61617").replaceFirst("^tcp:", "amqps:");
+        Path pem = brokerCertificate();
+        try (AmqpInstance instance = AmqpInstance.start(language, "--url", tls, "--ca", pem.toString(),
+                "--direct", topic + "/secure", "--count", "1")) {
+            instance.awaitLine("ready", WAIT, l -> l.containsKey("ready"));
+            publish(topic, topic + "-tls", "{\"over\":\"tls\"}");
+            instance.awaitExit(WAIT);
+            assertEquals(List.of(topic + "-tls"), ids(instance.events("direct")), "the event over the broker's TLS acceptor");
+        }
+        try (AmqpInstance wrongPassword = AmqpInstance.start(language, "--password", "wrong", "--direct", topic + "/secure")) {
+            assertEquals(1, wrongPassword.awaitEnd(WAIT), "a wrong password is refused; " + wrongPassword.describe());
+            assertFalse(wrongPassword.lines().stream().anyMatch(l -> l.containsKey("ready")), wrongPassword.describe());
+            assertRefused(wrongPassword);
+        }
+        // the development publisher may send to solarwind.inbound and nothing else: no purpose's queue
+        try (AmqpInstance publisher = AmqpInstance.start(language, "--user", "publisher", "--password", "publisher-dev-only",
+                "--direct", topic + "/secure")) {
+            assertEquals(1, publisher.awaitEnd(WAIT), "a user without the purpose's role cannot consume it; " + publisher.describe());
+            assertFalse(publisher.lines().stream().anyMatch(l -> l.containsKey("event")), publisher.describe());
+            assertRefused(publisher);
+        }
+    }
+
+    /** The instance reported the broker's refusal (SASL's or the security check's), not some other failure. */
+    private static void assertRefused(AmqpInstance instance) {
+        assertTrue(instance.linesWith("error").stream().anyMatch(l -> l.getString("error").toLowerCase(java.util.Locale.ROOT)
+                .matches("(?s).*(unauthori|permission|authenticat|sasl).*")), "a refusal reported; " + instance.describe());
+    }
+
+    /** The broker's TLS certificate (the build's self-signed key store) as PEM, for the instances' --ca. */
+    private static Path brokerCertificate() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(Path.of(System.getProperty("solarwind.it.tls.keystore", "target/it-tls/broker.p12")))) {
+            store.load(in, "it-tls-only".toCharArray());
+        }
+        java.security.cert.Certificate certificate = store.getCertificate(store.aliases().nextElement());
+        Path pem = Path.of("target/it-tls/broker.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+        return pem;
+    }
+
     private static String event(String type, String id, String separator, String contentType, String data, byte[] bytes) {
         var event = Json.createObjectBuilder().add("id", id).add("prefix", "cloudEvents" + separator).add("contentType", contentType);
         if (type != null) {
