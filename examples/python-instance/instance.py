@@ -140,8 +140,10 @@ class Instance(MessagingHandler):
         attributes = {k: v for k, v in (message.properties or {}).items()
                       if k.startswith("cloudEvents_") or k.startswith("cloudEvents:")}
         data = as_bytes(message.body)
+        # Proton 0.37 answers a missing content-type with the symbol 'None'
+        content_type = None if message.content_type in (None, "", "None") else str(message.content_type)
         say(event=attributes.get("cloudEvents_id"), exchange=exchange, purpose=topic_purpose,
-            attributes=attributes, contentType=message.content_type,
+            attributes=attributes, contentType=content_type,
             section="data" if message.inferred else "value", data_base64=base64.b64encode(data).decode("ascii"))
         if exchange == "direct" and self.args.fire:
             # the fired event's id comes from the handled one's: should this event come again (a crash

@@ -146,15 +146,21 @@ class AmqpInstancesIT {
                     "ce-specversion", "1.0", "Content-Type", "application/octet-stream"), bytes);
             assertEquals(202, b.statusCode(), b.body());
             String jmsBytes = topic + "-jms-bytes";
+            String jmsText = topic + "-jms-text";
             try (Connection c = jms()) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer inbound = s.createProducer(s.createTopic("solarwind.inbound"));
                 BytesMessage m = s.createBytesMessage();
                 m.writeBytes(bytes);
                 m.setStringProperty("ce_type", topic);
                 m.setStringProperty("ce_id", jmsBytes);
-                s.createProducer(s.createTopic("solarwind.inbound")).send(m);
+                inbound.send(m);
+                TextMessage text = s.createTextMessage("plain text, no content type");
+                text.setStringProperty("ce_type", topic);
+                text.setStringProperty("ce_id", jmsText);
+                inbound.send(text);
             }
-            instance.awaitCount("three events", WAIT, 3, () -> instance.events("direct"));
+            instance.awaitCount("four events", WAIT, 4, () -> instance.events("direct"));
 
             List<JsonObject> events = instance.events("direct");
             JsonObject first = events.get(0);
@@ -181,6 +187,12 @@ class AmqpInstancesIT {
             assertEquals("/solarwind/jms", third.getJsonObject("attributes").getString("cloudEvents_source"),
                     "the defaults a JMS publisher's event gets, in the binding's form too");
             assertArrayEquals(bytes, data(third), "a JMS BytesMessage's bytes");
+
+            JsonObject fourth = events.get(3);
+            assertEquals(jmsText, fourth.getJsonObject("attributes").getString("cloudEvents_id"));
+            assertEquals("value", fourth.getString("section"), "text without a datacontenttype: an AmqpValue string");
+            assertTrue(!fourth.containsKey("contentType") || fourth.isNull("contentType"), fourth.toString());
+            assertArrayEquals("plain text, no content type".getBytes(StandardCharsets.UTF_8), data(fourth));
         }
     }
 
@@ -189,6 +201,7 @@ class AmqpInstancesIT {
     void amqpCloudEventsAreDispatchedDeduplicatedAndDeadLettered(String language) throws Exception {
         String topic = uniqueTopic("it.amqp-publish." + language);
         JsonObject reg = register(topic, "log", "direct");
+        register(topic, "watch", "fanout");
         String id = topic + "-";
         byte[] bytes = new byte[256];
         for (int i = 0; i < bytes.length; i++) {
@@ -206,12 +219,28 @@ class AmqpInstancesIT {
         try (Connection c = jms()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Received log = Received.by(s.createConsumer(s.createQueue(reg.getString("destination"))));
-            try (AmqpInstance publisher = AmqpInstance.start(language, "--publish", events.toString())) {
+            // the publisher is also an instance of the fanout purpose: it publishes once its subscription is there,
+            // and stops after the three events dispatched
+            try (AmqpInstance publisher = AmqpInstance.start(language, "--publish", events.toString(),
+                    "--fanout", topic + "/watch", "--count", "3")) {
                 publisher.awaitExit(WAIT);
                 assertEquals(6, publisher.linesWith("published").size(), publisher.describe());
                 for (JsonObject line : publisher.linesWith("published")) {
                     assertEquals("accepted", line.getString("outcome"), line.toString());
                 }
+                List<JsonObject> copies = publisher.events("fanout");
+                assertEquals(List.of(id + "1", id + "2", id + "last"), ids(copies), "AMQP to AMQP");
+                assertEquals("application/json", copies.get(0).getString("contentType"));
+                assertEquals("data", copies.get(0).getString("section"));
+                assertArrayEquals(json.getBytes(StandardCharsets.UTF_8), data(copies.get(0)), "the JSON as sent");
+                assertEquals("application/octet-stream", copies.get(1).getString("contentType"));
+                assertArrayEquals(bytes, data(copies.get(1)), "the bytes as sent");
+                JsonObject attributes = copies.get(1).getJsonObject("attributes");
+                assertEquals(topic, attributes.getString("cloudEvents_type"), "published as cloudEvents:type, read as cloudEvents_type");
+                assertFalse(attributes.keySet().stream().anyMatch(k -> k.startsWith("cloudEvents:")),
+                        "one separator per message: " + attributes);
+                assertEquals("text/plain", copies.get(2).getString("contentType"));
+                assertArrayEquals("last".getBytes(StandardCharsets.UTF_8), data(copies.get(2)));
             }
             log.awaitAtLeast(3, WAIT);
             Received.awaitDrained(c, reg.getString("destination"));
