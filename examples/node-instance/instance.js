@@ -58,6 +58,11 @@ function say(line) {
     process.stdout.write(JSON.stringify(sorted) + '\n');
 }
 
+/** Exits once standard output has taken every line: writes to a pipe are asynchronous, and process.exit drops what is pending. */
+function exit(code) {
+    process.stdout.write('', () => process.exit(code));
+}
+
 function split(topicPurpose) {
     const at = topicPurpose.indexOf('/');
     return [topicPurpose.substring(0, at), topicPurpose.substring(at + 1)];
@@ -126,7 +131,7 @@ function main(args, toPublish) {
         stopped = true;
         say({done: true, received});
         connection.close();
-        setTimeout(() => process.exit(0), 200).unref();
+        exit(0);
     }
     function maybeStop() {
         const idle = outstanding.size === 0 && publishing.size === 0 && queue.length === 0;
@@ -209,7 +214,7 @@ function main(args, toPublish) {
         stopped = true;
         const error = (context.receiver || context.sender || context.connection || {}).error || context.error;
         say({error: `${what}: ${error && (error.description || error.condition || error.message) || error}`});
-        process.exit(1);
+        exit(1);
     };
     container.on('receiver_error', fail('link'));
     container.on('sender_error', fail('link'));
@@ -224,5 +229,5 @@ const toPublish = args.publish
     : [];
 (args.register ? register(args) : Promise.resolve()).then(() => main(args, toPublish), e => {
     console.error(String(e));
-    process.exit(1);
+    exit(1);
 });

@@ -103,15 +103,16 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
             message.removeProperty(VIA); // only a Solar Wind server says an event came over HTTP
         }
         boolean amqp = !(message instanceof ICoreMessage);
-        CloudEventProperties.fromAmqpBinding(names(message), amqp ? AmqpContentType.of(message) : null,
-                message::getObjectProperty, message::putStringProperty, message::removeProperty);
+        java.util.function.BiConsumer<String, String> put = amqp ? AmqpInbound.putter(message) : message::putStringProperty;
+        CloudEventProperties.fromAmqpBinding(names(message), amqp ? AmqpInbound.contentType(message) : null,
+                message::getObjectProperty, put, message::removeProperty);
         CloudEventProperties.applyInboundDefaults(
                 name -> {
                     Object value = message.getObjectProperty(name);
                     return value == null ? null : value.toString();
                 },
-                message::putStringProperty);
-        CloudEventProperties.toAmqpBinding(names(message), message::getObjectProperty, message::putStringProperty);
+                put);
+        CloudEventProperties.toAmqpBinding(names(message), message::getObjectProperty, put);
         if (amqp) {
             message.reencode(); // an AMQP message's property changes are in memory only until it is encoded again
         } else {
