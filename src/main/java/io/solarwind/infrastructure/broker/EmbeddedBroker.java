@@ -20,12 +20,18 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 /**
  * The Artemis broker inside the Solar Wind server (the default): persistent journal
  * under the server's output directory, an in-VM acceptor for the server itself and a
- * TCP acceptor for handler services and publishers in other JVMs. Every connection
+ * TCP acceptor (CORE and AMQP 1.0) for handler services, instances and publishers in other
+ * processes. Every connection
  * authenticates ({@link BrokerLogin}) and every address checks its roles ({@link BrokerRoles}).
  */
 @ApplicationScoped
 public class EmbeddedBroker {
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class.getName());
+    /**
+     * The protocols of the TCP and TLS acceptors: CORE (JMS, the handler API) and AMQP 1.0 (Python,
+     * Node and other non-Java instances and publishers, docs/amqp.md), with the same users and roles.
+     */
+    static final String PROTOCOLS = "CORE,AMQP";
     /** The in-VM URL of the embedded broker. */
     public static final String IN_VM_URL = "vm://0";
     /**
@@ -85,7 +91,7 @@ public class EmbeddedBroker {
                 .setIDCacheSize(Setting.DEDUP_WINDOW.getInt())
                 .setPersistIDCache(true)
                 .addAcceptorConfiguration("invm", IN_VM_URL)
-                .addAcceptorConfiguration("tcp", tcp + "?protocols=CORE")
+                .addAcceptorConfiguration("tcp", tcp + "?protocols=" + PROTOCOLS)
                 .addAddressSetting("#", new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of(BrokerNames.DEAD_LETTER))
                         .setExpiryAddress(SimpleString.of(BrokerNames.EXPIRY))
@@ -106,7 +112,7 @@ public class EmbeddedBroker {
                         + ") does not exist");
             }
             tls = "tcp://" + Setting.BROKER_HOST.get() + ":" + Setting.BROKER_TLS_PORT.getInt();
-            config.addAcceptorConfiguration("tls", tls + "?protocols=CORE;sslEnabled=true;keyStoreType=PKCS12;keyStorePath="
+            config.addAcceptorConfiguration("tls", tls + "?protocols=" + PROTOCOLS + ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath="
                     + keystore + ";keyStorePassword=" + Setting.BROKER_TLS_KEYSTORE_PASSWORD.get());
         }
         String tlsUrl = tls;

@@ -4,6 +4,7 @@ import io.solarwind.infrastructure.messaging.BrokerNames;
 import io.solarwind.infrastructure.messaging.CloudEventProperties;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.security.CheckType;
@@ -21,6 +22,10 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>An event gets its missing {@code ce_id}, {@code ce_source}, {@code ce_specversion} and
  * {@code ce_time}, and Artemis's duplicate detection key from {@code ce_source} + {@code ce_id}.
+ * An AMQP publisher's attributes in the CloudEvents AMQP binding's form ({@code cloudEvents_type}
+ * or {@code cloudEvents:type}, the {@code content-type}) are taken as {@code ce_*} first; and every
+ * event gets its attributes in that form too ({@code cloudEvents_*}), with its data described so
+ * that an AMQP consumer gets it in a Data section with its {@code content-type} (docs/amqp.md).
  * The broker then drops a second copy of the same event before it is stored, whichever client
  * published it.</li>
  * <li>A registry change for the dispatcher (a message with {@value BrokerNames#CONTROL_PROPERTY})
@@ -60,6 +65,11 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
     private static final java.util.List<SimpleString> BROKER_ORIGIN_PROPERTIES =
             BrokerNames.BROKER_ORIGIN_PROPERTIES.stream().map(SimpleString::of).toList();
 
+    /** What Artemis's AMQP converter reads (AMQPMessageSupport: JMS_AMQP_CONTENT_TYPE, JMS_AMQP_ORIGINAL_ENCODING, AMQP_DATA). */
+    static final String AMQP_CONTENT_TYPE = "JMS_AMQP_ContentType";
+    static final String AMQP_ORIGINAL_ENCODING = "JMS_AMQP_ORIGINAL_ENCODING";
+    static final short AMQP_DATA = 2;
+
     private volatile ActiveMQServer server;
 
     @Override
@@ -92,12 +102,46 @@ public class InboundEventPlugin implements ActiveMQServerPlugin {
         if (message.containsProperty(VIA) && !mayManage(session)) {
             message.removeProperty(VIA); // only a Solar Wind server says an event came over HTTP
         }
+        boolean amqp = !(message instanceof ICoreMessage);
+        java.util.function.BiConsumer<String, String> put = amqp ? AmqpInbound.putter(message) : message::putStringProperty;
+        CloudEventProperties.fromAmqpBinding(names(message), amqp ? AmqpInbound.contentType(message) : null,
+                message::getObjectProperty, put, message::removeProperty);
         CloudEventProperties.applyInboundDefaults(
                 name -> {
                     Object value = message.getObjectProperty(name);
                     return value == null ? null : value.toString();
                 },
-                message::putStringProperty);
+                put);
+        CloudEventProperties.toAmqpBinding(names(message), message::getObjectProperty, put);
+        if (amqp) {
+            message.reencode(); // an AMQP message's property changes are in memory only until it is encoded again
+        } else {
+            describeDataForAmqp((ICoreMessage) message);
+        }
+    }
+
+    /**
+     * A JMS event's data as the CloudEvents AMQP binding has it, for AMQP instances: Artemis gives an
+     * AMQP consumer a text message's body as a Data section (not an AmqpValue string) when the message
+     * says its original encoding was one, and the AMQP {@code content-type} from
+     * {@value #AMQP_CONTENT_TYPE}; a bytes message is a Data section anyway. Only for an event with a
+     * {@code ce_datacontenttype}: without one, text stays an AmqpValue string. (An AMQP publisher's
+     * event carries both already, from Artemis's conversion.)
+     */
+    private static void describeDataForAmqp(ICoreMessage message) {
+        Object contentType = message.getObjectProperty(CloudEventProperties.DATACONTENTTYPE);
+        byte type = message.getType();
+        if (contentType == null || (type != Message.TEXT_TYPE && type != Message.BYTES_TYPE)) {
+            return;
+        }
+        message.putStringProperty(AMQP_CONTENT_TYPE, contentType.toString());
+        if (type == Message.TEXT_TYPE) {
+            message.putShortProperty(AMQP_ORIGINAL_ENCODING, AMQP_DATA);
+        }
+    }
+
+    private static java.util.List<String> names(Message message) {
+        return message.getPropertyNames().stream().map(SimpleString::toString).toList();
     }
 
     /** A client's dead letter names a purpose its sender may consume, and no broker-set origin. */

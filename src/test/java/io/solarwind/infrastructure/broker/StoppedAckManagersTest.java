@@ -12,7 +12,11 @@ import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.protocol.amqp.connect.mirror.AckManager;
 import org.junit.jupiter.api.Test;
 
-/** The ARTEMIS-5446 workaround takes out the stopped AckManagers of earlier activations, and nothing else. */
+/**
+ * The ARTEMIS-5446 workaround takes out the stopped AckManagers of earlier activations, and nothing else.
+ * Artemis's own AckManager (artemis-amqp-protocol is in the WAR since the broker speaks AMQP), made
+ * on the test's broker: never started (as a stopped one) or started.
+ */
 class StoppedAckManagersTest {
 
     @Test
@@ -21,19 +25,22 @@ class StoppedAckManagersTest {
                 .setSecurityEnabled(false).addAcceptorConfiguration("invm", "vm://90"), false);
         server.start(); // external components can only be added to a started broker
         try {
-            AckManager stopped = new AckManager(false);
-            AckManager running = new AckManager(true);
+            AckManager stopped = new AckManager(server);
+            AckManager running = new AckManager(server);
+            running.start();
             ActiveMQComponent other = new AckManagerLike();
             server.addExternalComponent(stopped, false);
             server.addExternalComponent(running, false);
             server.addExternalComponent(other, false);
 
+            assertTrue(running.isStarted() && !stopped.isStarted());
             assertEquals(1, StoppedAckManagers.release(server));
             List<ActiveMQComponent> left = server.getExternalComponents();
             assertFalse(left.contains(stopped), "the stopped AckManager, which holds its activation's messages, is gone");
             assertTrue(left.contains(running), "a running AckManager stays");
             assertTrue(left.contains(other), "a stopped component of another kind stays");
             assertEquals(0, StoppedAckManagers.release(server), "nothing more to release");
+            running.stop();
         } finally {
             server.stop();
         }
@@ -47,7 +54,8 @@ class StoppedAckManagersTest {
         ActiveMQServer server = ActiveMQServers.newActiveMQServer(config, false);
         server.start();
         // what the AMQP module leaves: a component made by this activation, stopped with it and never removed
-        AckManager ofFirstActivation = new AckManager(true);
+        AckManager ofFirstActivation = new AckManager(server);
+        ofFirstActivation.start();
         server.addExternalComponent(ofFirstActivation, false);
         server.stop();
         assertTrue(server.getExternalComponents().contains(ofFirstActivation), "Artemis keeps it after the stop (ARTEMIS-5446)");
