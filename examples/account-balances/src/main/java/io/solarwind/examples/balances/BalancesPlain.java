@@ -1,0 +1,34 @@
+package io.solarwind.examples.balances;
+
+import io.solarwind.handler.Purpose;
+import io.solarwind.handler.ReceivedEvent;
+import jakarta.annotation.Resource;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * For comparison, the plain way: the work commits on its own ({@code jdbc/balances}, outside
+ * JTA, auto-commit), then the event is acknowledged. A server that dies between the two books
+ * the payment again when the event comes back: at least once. It fires nothing.
+ */
+@Purpose(topic = "payment.booked", name = "balances-plain", concurrency = 4, maxAttempts = 30, redeliveryDelayMillis = 500, redeliveryMultiplier = 1.0)
+@MessageDriven
+public class BalancesPlain implements MessageListener {
+    @Resource(lookup = "jdbc/balances")
+    DataSource db;
+
+    @Override
+    public void onMessage(Message message) {
+        ReceivedEvent event = ReceivedEvent.of(message);
+        Payment payment = event.json(Payment.class);
+        try (Connection connection = db.getConnection()) {
+            Accounts.book(connection, "plain", event.id(), payment);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Booking event " + event.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+}
