@@ -75,6 +75,8 @@ final class OnceSetup implements AutoCloseable {
     /** PostgreSQL (new), the broker (new), Solar Wind, the audit purpose, then the handler server; returns when it consumes. */
     void start() throws Exception {
         BrokerProcess.deleteTree(postgres);
+        // the handler server's transaction log of an earlier run names transactions of a database and broker that are gone
+        BrokerProcess.deleteTree(handlers.serverDir().resolve("tranlog"));
         long began = System.nanoTime();
         int exit = Processes.run(List.of("bash", postgresScript.toString(), "start", postgres.toString(), String.valueOf(dbPort)), Map.of(),
                 logs.resolve("postgres.log"), Duration.ofMinutes(5));
