@@ -35,6 +35,12 @@ final class BrokerQueues implements AutoCloseable {
         return query.isExists() ? query.getMessageCount() : -1;
     }
 
+    /** Consumers of a queue now; -1 when there is no such queue. */
+    int consumers(String queue) throws ActiveMQException {
+        ClientSession.QueueQuery query = core.queueQuery(SimpleString.of(queue));
+        return query.isExists() ? query.getConsumerCount() : -1;
+    }
+
     /** Whether the broker has an address of this name. */
     boolean addressExists(String address) throws ActiveMQException {
         return core.addressQuery(SimpleString.of(address)).isExists();

@@ -60,6 +60,19 @@ final class LibertyServer {
         return Processes.millisSince(began);
     }
 
+    /**
+     * {@code server start} only, for a server without Solar Wind's health endpoint (a handler
+     * server): the caller judges when it works. Returns how long the command took in ms.
+     */
+    long startProcess(Duration timeout) throws IOException, InterruptedException {
+        long began = System.nanoTime();
+        int exit = command("start", timeout);
+        if (exit != 0) {
+            throw new IllegalStateException("server start " + name + " exited with " + exit + "; see " + serverDir().resolve("logs/messages.log"));
+        }
+        return Processes.millisSince(began);
+    }
+
     void awaitReady(Duration timeout) {
         if (!Processes.await(timeout, this::ready)) {
             throw new IllegalStateException("Solar Wind was not ready at " + http + "/health/ready within "

@@ -3,13 +3,14 @@ package io.solarwind.handler;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
+import io.solarwind.handler.internal.EventMessage;
+import io.solarwind.handler.internal.IdempotentInterceptor;
 import jakarta.jms.JMSContext;
-import jakarta.jms.TextMessage;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -18,13 +19,19 @@ import javax.naming.NamingException;
  * Fires events from a handler service: {@code @Inject SolarWindEvents events;} then
  * {@code events.fire("video.encoded", new Encoded(...))}. The event goes to Solar Wind's
  * inbound topic through the resource adapter's connection factory; inside a handler's
- * {@code onMessage} it is sent in the same transaction as the event being handled, so the
- * new event exists exactly when the handled one is acknowledged.
+ * {@code onMessage} it is sent in the same JTA transaction as the event being handled, so the
+ * new event exists exactly when the handled one is acknowledged, and, with an XA data source
+ * in that transaction, exactly when the handler's database work commits.
+ *
+ * <p>Inside an {@link Idempotent} handler the event is instead written to the outbox table of
+ * the handler's data source, in the local transaction of its work, and published after that
+ * commits (at least once, with the same {@code ce_id}, which Solar Wind dispatches once): it
+ * exists iff the handler's work committed.
  */
 @ApplicationScoped
 public class SolarWindEvents {
     /** The inbound JMS topic of Solar Wind. */
-    public static final String INBOUND = "solarwind.inbound";
+    public static final String INBOUND = EventMessage.INBOUND;
 
     private ConnectionFactory connectionFactory;
     private String source;
@@ -52,19 +59,15 @@ public class SolarWindEvents {
 
     /** Fires an event with the given id and JSON text; the same id from this service is dispatched once. */
     public String fire(String topic, String id, String json) {
-        try (JMSContext context = connectionFactory.createContext()) {
-            TextMessage message = context.createTextMessage(json);
-            message.setStringProperty("ce_specversion", "1.0");
-            message.setStringProperty("ce_type", topic);
-            message.setStringProperty("ce_id", id);
-            message.setStringProperty("ce_source", source);
-            message.setStringProperty("ce_time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-            message.setStringProperty("ce_datacontenttype", "application/json");
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .send(context.createTopic(INBOUND), message);
+        String time = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        Optional<IdempotentInterceptor.Scope> idempotent = IdempotentInterceptor.current();
+        if (idempotent.isPresent()) {
+            idempotent.get().fire(topic, id, source, time, json);
             return id;
-        } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException("Firing " + topic + " event " + id + " failed: " + e.getMessage(), e);
+        }
+        try (JMSContext context = connectionFactory.createContext()) {
+            EventMessage.send(context, context.createProducer(), topic, id, source, time, json);
+            return id;
         }
     }
 }
