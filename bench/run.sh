@@ -99,7 +99,8 @@ await_port() { # port, name, log
 # Kafka 4: one KRaft process as broker and controller, storage formatted afresh (the format's default
 # features at this version include share.version 2: share groups are on), no fsync unless a topic asks
 # (KafkaRig's "fsync each" topics set flush.messages=1). Single-node settings: replication factor 1
-# for the internal topics, no initial rebalance delay.
+# and 3 partitions (not 50) for the internal topics, which the first group creates (50 took long enough
+# on a busy machine for the first share group to get nothing), no initial rebalance delay.
 if [ -n "$KAFKA" ]; then
   rm -rf "$KAFKA_DIR"; mkdir -p "$KAFKA_DIR"
   cat > "$KAFKA_DIR/server.properties" <<EOF
@@ -116,6 +117,8 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
+offsets.topic.num.partitions=3
+share.coordinator.state.topic.num.partitions=3
 group.initial.rebalance.delay.ms=0
 EOF
   KAFKA_JAVA=(java -Xms512m -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(cat bench/kafka/target/classpath.txt)")
