@@ -147,9 +147,13 @@ public final class KafkaRig implements Rig {
     private void awaitShareGroup(String groupId, int members) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            var d = admin.describeShareGroups(List.of(groupId)).describedGroups().get(groupId).get(10, TimeUnit.SECONDS);
-            if (d.members().size() >= members && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
-                return;
+            try {
+                var d = admin.describeShareGroups(List.of(groupId)).describedGroups().get(groupId).get(10, TimeUnit.SECONDS);
+                if (d.members().size() >= members && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // GroupIdNotFoundException until the first member joined
             }
             Thread.sleep(100);
         }
