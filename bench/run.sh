@@ -7,9 +7,12 @@
 #   bench/run.sh --rounds 1 --seconds 5   # quicker
 #   bench/run.sh --scenarios 4 --topics 1000   # scenario 4 on fewer topics
 #   bench/run.sh --scenarios 1 --systems "Solar Wind,Solar Wind pair,raw Artemis"   # also starts the pair's two servers
+#   bench/run.sh --scenarios 1 --systems "Solar Wind,Kafka (defaults),Kafka (fsync each),NATS JetStream (defaults)"
 #
-# Needs Debian's rabbitmq-server and libaio1 (installed here with apt-get when missing; RabbitMQ only
-# when the systems include it).
+# Needs Debian's rabbitmq-server, nats-server and libaio1 (installed here with apt-get when missing;
+# RabbitMQ and NATS only when the systems include them). Kafka runs from Maven Central's jars
+# (bench/kafka/pom.xml), as one KRaft broker-and-controller process on a storage formatted here.
+# BENCH_KAFKA_PORT (19092; the controller on the next port) and BENCH_NATS_PORT (14222) choose their ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HTTP_PORT=${BENCH_HTTP_PORT:-9180}
@@ -22,12 +25,19 @@ ARGS=("$@")
 for ((i = 0; i + 1 < ${#ARGS[@]}; i += 2)); do
   if [ "${ARGS[i]}" = --systems ]; then SYSTEMS=${ARGS[i + 1]}; fi
 done
-RABBIT=; PAIR=
+RABBIT=; PAIR=; KAFKA=; NATS=
 case ",$SYSTEMS," in *,RabbitMQ,*) RABBIT=yes ;; esac
 case ",$SYSTEMS," in *",Solar Wind pair,"*) PAIR=yes ;; esac
+case ",$SYSTEMS," in *",Kafka ("*) KAFKA=yes ;; esac
+case ",$SYSTEMS," in *",NATS JetStream"*) NATS=yes ;; esac
+KAFKA_PORT=${BENCH_KAFKA_PORT:-19092}
+NATS_PORT=${BENCH_NATS_PORT:-14222}
 
 if [ -n "$RABBIT" ] && ! command -v rabbitmq-server >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+fi
+if [ -n "$NATS" ] && ! command -v nats-server >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
 fi
 # Artemis's ASYNCIO journal needs libaio; without it the broker falls back to NIO (about three times
 # slower on synced sends), which is not what the benchmark compares
@@ -35,10 +45,18 @@ if ! ldconfig -p | grep -q 'libaio\.so\.1'; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libaio1 >/dev/null 2>&1 \
     || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libaio1t64 >/dev/null
 fi
-mvn -q install -DskipTests
+# BENCH_SKIP_BUILD=1: the project was built already (mvn install -DskipTests), only the bench is packaged
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then mvn -q install -DskipTests; fi
 mvn -q -pl bench package -DskipTests
+if [ -n "$KAFKA" ]; then mvn -q -f bench/kafka/pom.xml package; fi
 
-STARTED_RABBIT=
+STARTED_RABBIT=; KAFKA_PID=; NATS_PID=
+KAFKA_DIR=$PWD/bench/target/kafka; NATS_DIR=$PWD/bench/target/nats
+stop_pid() { # a broker this script started: TERM, then KILL after 30 s
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$1" 2>/dev/null || true
+}
 # the pair's two servers (see below): name, HTTP port, broker port, role, the other half's broker port
 PAIR_A=(solarwind-bench-pa $((HTTP_PORT + 1)) $((BROKER_PORT + 1)) primary $((BROKER_PORT + 2)))
 PAIR_B=(solarwind-bench-pb $((HTTP_PORT + 2)) $((BROKER_PORT + 2)) backup $((BROKER_PORT + 1)))
@@ -51,6 +69,9 @@ cleanup() {
   fi
   # a RabbitMQ that was running before keeps running
   if [ -n "$STARTED_RABBIT" ]; then rabbitmqctl stop >/dev/null 2>&1 || true; fi
+  # Kafka and NATS: stopped, and their data deleted (each run formats or creates its own)
+  if [ -n "$KAFKA_PID" ]; then stop_pid "$KAFKA_PID"; rm -rf "$KAFKA_DIR/data"; fi
+  if [ -n "$NATS_PID" ]; then stop_pid "$NATS_PID"; rm -rf "$NATS_DIR/data"; fi
 }
 trap cleanup EXIT
 
@@ -66,6 +87,55 @@ if [ -n "$RABBIT" ] && ! rabbitmqctl status >/dev/null 2>&1; then
   sleep 2
 fi
 if [ -n "$RABBIT" ]; then rabbitmqctl await_startup >/dev/null; fi
+
+await_port() { # port, name, log
+  for _ in $(seq 1 240); do
+    (exec 3<>"/dev/tcp/localhost/$1") 2>/dev/null && return
+    sleep 0.5
+  done
+  echo "$2 did not open port $1; its log: $3" >&2
+  exit 1
+}
+# Kafka 4: one KRaft process as broker and controller, storage formatted afresh (the format's default
+# features at this version include share.version 2: share groups are on), no fsync unless a topic asks
+# (KafkaRig's "fsync each" topics set flush.messages=1). Single-node settings: replication factor 1
+# and 3 partitions (not 50) for the internal topics, which the first group creates (50 took long enough
+# on a busy machine for the first share group to get nothing), no initial rebalance delay.
+if [ -n "$KAFKA" ]; then
+  rm -rf "$KAFKA_DIR"; mkdir -p "$KAFKA_DIR"
+  cat > "$KAFKA_DIR/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=localhost:$((KAFKA_PORT + 1))
+listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$((KAFKA_PORT + 1))
+advertised.listeners=PLAINTEXT://localhost:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+offsets.topic.num.partitions=3
+share.coordinator.state.topic.num.partitions=3
+group.initial.rebalance.delay.ms=0
+EOF
+  KAFKA_JAVA=(java -Xms512m -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(cat bench/kafka/target/classpath.txt)")
+  "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$("${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid)" \
+      -c "$KAFKA_DIR/server.properties" > "$KAFKA_DIR/format.log" 2>&1
+  "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" > "$KAFKA_DIR/kafka.log" 2>&1 &
+  KAFKA_PID=$!
+  await_port "$KAFKA_PORT" Kafka "$KAFKA_DIR/kafka.log"
+fi
+# NATS JetStream: Debian's nats-server, file storage in a directory of its own, its defaults otherwise
+if [ -n "$NATS" ]; then
+  rm -rf "$NATS_DIR"; mkdir -p "$NATS_DIR"
+  printf 'listen: "localhost:%s"\njetstream {\n  store_dir: "%s"\n}\n' "$NATS_PORT" "$NATS_DIR/data" > "$NATS_DIR/nats.conf"
+  nats-server -c "$NATS_DIR/nats.conf" > "$NATS_DIR/nats.log" 2>&1 &
+  NATS_PID=$!
+  await_port "$NATS_PORT" nats-server "$NATS_DIR/nats.log"
+fi
 
 # a server of its own, with an empty journal, so that earlier runs weigh nothing; BENCH_KEEP_JOURNAL=1
 # keeps it, with the purposes scenario 4 registered in an earlier run (registering 30,000 takes long)
@@ -117,4 +187,5 @@ fi
 BENCH_JAR=$(ls bench/target/solarwind-bench-*.jar | head -1)   # whatever the version
 java -cp "$BENCH_JAR:$(cat bench/target/classpath.txt)" io.solarwind.bench.Bench \
     --http http://localhost:$HTTP_PORT --broker tcp://localhost:$BROKER_PORT --rabbit localhost:5672 \
+    --kafka localhost:$KAFKA_PORT --nats nats://localhost:$NATS_PORT \
     --server-pid "${SERVER_PID:-0}" "${PAIR_ARGS[@]}" "$@"

@@ -28,7 +28,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * <p>Scenario 4 runs last (its 30,000 purposes and their consumers should not weigh on the
  * others) and is set up once per system for all its rounds; its table row sits between 3 and 5.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results] [--pair-broker URL --pair-http URL]</pre>
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results] [--pair-broker URL --pair-http URL] [--kafka HOST:PORT] [--nats URL] [--name SUFFIX]</pre>
  */
 public final class Bench {
     private static final byte[] KILOBYTE = new byte[1024];
@@ -49,6 +49,28 @@ public final class Bench {
      * {@code --pair-http} (the server whose dispatcher stands by: a registration crosses servers).
      */
     static final String PAIR = "Solar Wind pair";
+    /** Kafka 4 (KRaft) at its defaults: a record is acknowledged once appended (page cache), flushed by the operating system. */
+    static final String KAFKA = "Kafka (defaults)";
+    /** Kafka 4 with {@code flush.messages=1} on its topics: the log is flushed to disk at every append, before the produce response. */
+    static final String KAFKA_FSYNC = "Kafka (fsync each)";
+    /** NATS JetStream (Debian's nats-server 2.9.10): acknowledged once written to the stream's file, synced on an interval (not configurable before 2.10). */
+    static final String NATS = "NATS JetStream (defaults)";
+    /**
+     * What each system has stored when the publisher is told (the table's durability column).
+     * Solar Wind and raw Artemis: the journal is synced (persistent sends, journal-sync-non-transactional);
+     * RabbitMQ confirms a persistent message to a durable queue once written to disk (fsync, batched).
+     */
+    static final Map<String, String> DURABILITY = Map.of(
+            "Solar Wind", "fsync before ack",
+            PAIR, "fsync before ack",
+            "raw Artemis", "fsync before ack",
+            "RabbitMQ", "fsync before confirm",
+            FORWARDER, "fsync before ack",
+            KAFKA, "page cache (OS flushes)",
+            KAFKA_FSYNC, "fsync before ack",
+            NATS, "page cache (synced on interval)");
+    /** Systems that run scenarios 1, 2, 3, 5 and 6 but not scenario 4 (not set up for 10,000 topics here). */
+    private static final List<String> NOT_SHARED = List.of(KAFKA, KAFKA_FSYNC, NATS);
 
     private final Map<String, Supplier<Rig>> systems = new LinkedHashMap<>();
     private final int seconds;
@@ -76,12 +98,18 @@ public final class Bench {
         systems.put("raw Artemis", () -> JmsRig.rawArtemis(broker));
         systems.put("RabbitMQ", () -> new RabbitRig(rabbit[0], Integer.parseInt(rabbit[1])));
         systems.put(FORWARDER, () -> JmsRig.forwarder(broker));
+        String kafka = args.getOrDefault("kafka", "localhost:9092");
+        systems.put(KAFKA, () -> new KafkaRig(kafka, false));
+        systems.put(KAFKA_FSYNC, () -> new KafkaRig(kafka, true));
+        systems.put(NATS, () -> new NatsRig(args.getOrDefault("nats", "nats://localhost:4222")));
         if (args.containsKey("systems")) {
             systems.keySet().retainAll(List.of(args.get("systems").split(",")));
         } else {
-            // only when named: they answer a question about Artemis or the pair, they are no baseline of the issue
+            // only when named: they answer a question about Artemis or the pair, they are no baseline of the issue;
+            // Kafka and NATS need their brokers, which bench/run.sh starts only when named
             systems.remove(FORWARDER);
             systems.remove(PAIR);
+            systems.keySet().removeAll(NOT_SHARED);
         }
         if (systems.containsKey(PAIR) && (pairBroker == null || pairHttp == null)) {
             throw new IllegalArgumentException(PAIR + " needs --pair-broker and --pair-http (bench/run.sh starts the pair when --systems names it)");
@@ -149,8 +177,9 @@ public final class Bench {
         String notes = String.join("\n", bench.notes);
         Path out = Path.of(args.getOrDefault("out", "bench/results"));
         Files.createDirectories(out);
-        chart(rows, out.resolve("bench-" + LocalDate.now() + ".png").toFile());
-        Files.writeString(out.resolve("bench-" + LocalDate.now() + ".md"), table + (notes.isEmpty() ? "" : "\n" + notes + "\n"));
+        String base = "bench-" + LocalDate.now() + (args.containsKey("name") ? "-" + args.get("name") : "");
+        chart(rows, out.resolve(base + ".png").toFile());
+        Files.writeString(out.resolve(base + ".md"), table + (notes.isEmpty() ? "" : "\n" + notes + "\n"));
         System.out.println();
         if (!notes.isEmpty()) {
             System.out.println(notes);
@@ -189,6 +218,7 @@ public final class Bench {
         }
         if (scenario.shared()) {
             names.remove(PAIR); // scenario 4's set-up takes minutes per system, and its heap figures are the single server's
+            names.removeAll(NOT_SHARED); // not set up for 10,000 topics (stated in bench/README.md)
         }
         Map<String, Live> kept = new LinkedHashMap<>();
         List<Result> reference = new ArrayList<>();
@@ -468,17 +498,30 @@ public final class Bench {
     private record Row(Scenario scenario, Map<String, Result> median) {
     }
 
+    /**
+     * One row per scenario and system, with its durability, and a ratio column (Solar Wind's rows
+     * / the other system) for each system measured that is not Solar Wind.
+     */
     private static String table(List<Row> rows) {
-        StringBuilder t = new StringBuilder();
-        t.append("| scenario | system | events/s | p50 ms | p99 ms | p99.9 ms | / raw Artemis | / RabbitMQ |\n");
-        t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        List<String> others = rows.stream().flatMap(r -> r.median.keySet().stream()).distinct()
+                .filter(s -> !s.startsWith("Solar Wind")).toList();
+        StringBuilder t = new StringBuilder("| scenario | system | durability | events/s | p50 ms | p99 ms | p99.9 ms |");
+        StringBuilder align = new StringBuilder("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+        for (String other : others) {
+            t.append(" / ").append(other).append(" |");
+            align.append(" ---: |");
+        }
+        t.append('\n').append(align).append('\n');
         for (Row row : rows) {
-            double raw = row.median.containsKey("raw Artemis") ? row.median.get("raw Artemis").eventsPerSecond() : Double.NaN;
-            double rabbit = row.median.containsKey("RabbitMQ") ? row.median.get("RabbitMQ").eventsPerSecond() : Double.NaN;
-            row.median.forEach((system, r) -> t.append(String.format("| %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s |%n",
-                    row.scenario.name(), system, r.eventsPerSecond(), r.p(50), r.p(99), r.p(99.9),
-                    system.startsWith("Solar Wind") ? ratio(r.eventsPerSecond(), raw) : "",
-                    system.startsWith("Solar Wind") ? ratio(r.eventsPerSecond(), rabbit) : "")));
+            row.median.forEach((system, r) -> {
+                t.append(String.format("| %s | %s | %s | %.0f | %.2f | %.2f | %.2f |", row.scenario.name(), system,
+                        DURABILITY.getOrDefault(system, ""), r.eventsPerSecond(), r.p(50), r.p(99), r.p(99.9)));
+                for (String other : others) {
+                    t.append(' ').append(system.startsWith("Solar Wind") && row.median.containsKey(other)
+                            ? ratio(r.eventsPerSecond(), row.median.get(other).eventsPerSecond()) : "").append(" |");
+                }
+                t.append('\n');
+            });
         }
         return t.toString();
     }
@@ -490,7 +533,8 @@ public final class Bench {
 
     private static void chart(List<Row> rows, File file) throws Exception {
         CategoryChart chart = new CategoryChartBuilder().width(1400).height(700)
-                .title("Solar Wind vs raw Artemis vs RabbitMQ (persistent 1 KB events, median of rounds)")
+                .title("Solar Wind vs " + String.join(", ", rows.stream().flatMap(r -> r.median.keySet().stream()).distinct()
+                        .filter(s -> !s.equals("Solar Wind")).toList()) + " (persistent 1 KB events, median of rounds)")
                 .xAxisTitle("scenario").yAxisTitle("events/s").build();
         List<String> scenarios = rows.stream().map(r -> r.scenario.name()).toList();
         for (String system : rows.stream().flatMap(r -> r.median.keySet().stream()).distinct().toList()) {
