@@ -18,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -94,7 +93,7 @@ class AmqpInstancesIT {
             for (int i = 0; i < half; i++) {
                 sent.add(publish(topic, topic + "-http-" + i, "{\"n\":" + i + "}"));
             }
-            sent.addAll(publishOverJms(topic, half));
+            sent.addAll(DispatchIT.publishOverJms(topic, half));
 
             SolarWindServer.await(WAIT, sent.size() + " direct events between both instances", () ->
                     jmsWork.size() + instance.events("direct").size() >= sent.size());
@@ -360,27 +359,6 @@ class AmqpInstancesIT {
             event.add("data", data);
         }
         return event.build().toString();
-    }
-
-    private static List<String> publishOverJms(String topic, int count) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = jms()) {
-            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-            MessageProducer producer = s.createProducer(s.createTopic("solarwind.inbound"));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 0; i < count; i++) {
-                Message m = s.createTextMessage("{\"n\":" + i + "}");
-                String id = topic + "-jms-" + i;
-                m.setStringProperty("ce_type", topic);
-                m.setStringProperty("ce_id", id);
-                m.setStringProperty("ce_source", "/it/jms");
-                m.setStringProperty("ce_datacontenttype", "application/json");
-                producer.send(m);
-                ids.add(id);
-            }
-            s.commit();
-        }
-        return ids;
     }
 
     private static List<String> ids(List<JsonObject> events) {
