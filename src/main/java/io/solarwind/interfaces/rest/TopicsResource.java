@@ -360,7 +360,7 @@ public class TopicsResource {
         if (headers.getLength() > limit) {
             throw tooLarge(headers.getLength(), limit, Setting.EVENT_MAX_BYTES);
         }
-        byte[] data = readAtMost(body, limit, Setting.EVENT_MAX_BYTES);
+        byte[] data = readAtMost(body, headers.getLength(), limit, Setting.EVENT_MAX_BYTES);
         Event event = CloudEventsHttp.parse(t, headers.getRequestHeaders(), contentType, data);
         Response accepted = Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
         return publisher.publishAsync(event).handle((stored, failure) -> failure == null ? accepted : problem(failure));
@@ -372,7 +372,7 @@ public class TopicsResource {
         if (headers.getLength() > limit) {
             throw tooLarge(headers.getLength(), limit, Setting.HTTP_BATCH_MAX_BYTES);
         }
-        byte[] data = readAtMost(body, limit, Setting.HTTP_BATCH_MAX_BYTES);
+        byte[] data = readAtMost(body, headers.getLength(), limit, Setting.HTTP_BATCH_MAX_BYTES);
         List<Event> events = CloudEventsHttp.parseBatch(t, data, Setting.HTTP_BATCH_MAX_EVENTS.getInt(), Setting.EVENT_MAX_BYTES.getInt());
         publisher.publishAll(events);
         JsonArrayBuilder ids = Json.createArrayBuilder();
@@ -513,9 +513,35 @@ public class TopicsResource {
 
     /** The body, or a 413 naming {@code setting} (none: an admin body's fixed limit) once it passes {@code limit} bytes. */
     private static byte[] readAtMost(InputStream in, int limit, Setting setting) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 8192));
+        return readAtMost(in, -1, limit, setting);
+    }
+
+    /**
+     * The body, at most {@code limit} bytes (more: 413 naming {@code setting}). With a
+     * Content-Length ({@code length} >= 0, already checked against the limit) it is read into an
+     * array of that size, without growing buffers: a publish's body is read once, at its size.
+     */
+    private static byte[] readAtMost(InputStream in, long length, int limit, Setting setting) throws IOException {
+        if (length >= 0 && length <= limit) {
+            byte[] body = in.readNBytes((int) length);
+            int more = body.length == length ? in.read() : -1;
+            if (more < 0) {
+                return body; // shorter than announced: what came (the container ends such a request)
+            }
+            // longer than announced: the container would not pass such a body on; read it as one of unknown length
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 8192);
+            out.write(body);
+            out.write(more);
+            return readRest(in, out, body.length + 1L, limit, setting);
+        }
+        return readRest(in, new ByteArrayOutputStream(8192), 0, limit, setting);
+    }
+
+    private static byte[] readRest(InputStream in, ByteArrayOutputStream out, long total, int limit, Setting setting) throws IOException {
+        if (total > limit) {
+            throw tooLarge(total, limit, setting);
+        }
         byte[] buffer = new byte[8192];
-        long total = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
             total += n;
             if (total > limit) {
