@@ -551,17 +551,15 @@ public final class JmsRig implements Rig {
 
     /** CloudEvents binary mode over one keep-alive HTTP connection per publishing thread; each request waits for its 202. */
     private Publisher httpPublisher() {
-        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Http1Connection connection = new Http1Connection(http);
         return new Publisher() {
             @Override
             public void publish(String topic, byte[] data) throws Exception {
-                HttpResponse<Void> r = http1.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/events")).header("Authorization", AUTHORIZATION)
-                        .header("ce-id", UUID.randomUUID().toString()).header("ce-source", "/bench")
-                        .header("ce-benchsent", Long.toString(System.nanoTime()))
-                        .header("Content-Type", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() != 202) {
-                    throw new IllegalStateException("publish answered " + r.statusCode());
+                int status = connection.post("/api/v1/topics/" + topic + "/events", java.util.Map.of("Authorization", AUTHORIZATION,
+                        "ce-id", UUID.randomUUID().toString(), "ce-source", "/bench", "ce-benchsent", Long.toString(System.nanoTime()),
+                        "Content-Type", "application/octet-stream"), data);
+                if (status != 202) {
+                    throw new IllegalStateException("publish answered " + status);
                 }
             }
 
@@ -572,7 +570,7 @@ public final class JmsRig implements Rig {
 
             @Override
             public void close() {
-                // the client's connections close when it is collected
+                connection.close();
             }
         };
     }
@@ -583,7 +581,7 @@ public final class JmsRig implements Rig {
      * for its 202; {@link Rig.Publisher#flush} sends the rest.
      */
     private Publisher httpBatchPublisher(int size) {
-        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Http1Connection connection = new Http1Connection(http);
         return new Publisher() {
             private final StringBuilder body = new StringBuilder();
             private int events;
@@ -615,19 +613,18 @@ public final class JmsRig implements Rig {
                     return;
                 }
                 body.append(']');
-                HttpResponse<Void> r = http1.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/events"))
-                        .header("Authorization", AUTHORIZATION).header("Content-Type", "application/cloudevents-batch+json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.discarding());
+                int status = connection.post("/api/v1/topics/" + topic + "/events", java.util.Map.of("Authorization", AUTHORIZATION,
+                        "Content-Type", "application/cloudevents-batch+json"), body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 body.setLength(0);
                 events = 0;
-                if (r.statusCode() != 202) {
-                    throw new IllegalStateException("batch publish answered " + r.statusCode());
+                if (status != 202) {
+                    throw new IllegalStateException("batch publish answered " + status);
                 }
             }
 
             @Override
             public void close() {
-                // the client's connections close when it is collected
+                connection.close();
             }
         };
     }
