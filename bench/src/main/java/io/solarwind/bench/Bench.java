@@ -531,16 +531,58 @@ public final class Bench {
         return Double.isNaN(other) ? "" : String.format("%.2f", solarWind / other);
     }
 
+    /**
+     * One PNG, two charts: events/s of the saturated runs (the same throughput for every system
+     * says nothing about a paced run), and below it p50 and p99 latency of the paced runs (the
+     * {@code @N/s} rows), in ms.
+     */
     private static void chart(List<Row> rows, File file) throws Exception {
-        CategoryChart chart = new CategoryChartBuilder().width(1400).height(700)
-                .title("Solar Wind vs " + String.join(", ", rows.stream().flatMap(r -> r.median.keySet().stream()).distinct()
-                        .filter(s -> !s.equals("Solar Wind")).toList()) + " (persistent 1 KB events, median of rounds)")
-                .xAxisTitle("scenario").yAxisTitle("events/s").build();
-        List<String> scenarios = rows.stream().map(r -> r.scenario.name()).toList();
-        for (String system : rows.stream().flatMap(r -> r.median.keySet().stream()).distinct().toList()) {
-            chart.addSeries(system, scenarios, rows.stream().map(r -> (Number) (r.median.containsKey(system) ? r.median.get(system).eventsPerSecond() : 0)).toList());
+        List<String> systems = rows.stream().flatMap(r -> r.median.keySet().stream()).distinct().toList();
+        List<Row> saturated = rows.stream().filter(r -> r.scenario.ratePerSecond() <= 0).toList();
+        List<Row> paced = rows.stream().filter(r -> r.scenario.ratePerSecond() > 0).toList();
+        List<java.awt.image.BufferedImage> images = new ArrayList<>();
+        String others = String.join(", ", systems.stream().filter(s -> !s.equals("Solar Wind")).toList());
+        if (!saturated.isEmpty()) {
+            CategoryChart chart = new CategoryChartBuilder().width(1400).height(700)
+                    .title("Throughput: Solar Wind vs " + others + " (persistent 1 KB events, median of rounds)")
+                    .xAxisTitle("scenario").yAxisTitle("events/s").build();
+            List<String> scenarios = saturated.stream().map(r -> r.scenario.name()).toList();
+            for (String system : systems) {
+                chart.addSeries(system, scenarios, saturated.stream()
+                        .map(r -> (Number) (r.median.containsKey(system) ? r.median.get(system).eventsPerSecond() : 0)).toList());
+            }
+            chart.getStyler().setXAxisLabelRotation(20);
+            images.add(BitmapEncoder.getBufferedImage(chart));
         }
-        chart.getStyler().setXAxisLabelRotation(20);
-        BitmapEncoder.saveBitmap(chart, file.getPath().replaceFirst("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
+        for (int percentile : new int[] {50, 99}) {
+            if (paced.isEmpty()) {
+                break;
+            }
+            CategoryChart chart = new CategoryChartBuilder().width(1400).height(450)
+                    .title("Latency at a set rate: p" + percentile + ", publish to handler (ms, lower is better; median round)")
+                    .xAxisTitle("scenario").yAxisTitle("p" + percentile + " ms").build();
+            List<String> scenarios = paced.stream().map(r -> r.scenario.name()).toList();
+            for (String system : systems) {
+                chart.addSeries(system, scenarios, paced.stream().map(r -> {
+                    Result result = r.median.get(system);
+                    return (Number) (result == null || Double.isNaN(result.p(percentile)) ? 0 : result.p(percentile));
+                }).toList());
+            }
+            images.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        if (images.isEmpty()) {
+            return;
+        }
+        int width = images.stream().mapToInt(java.awt.image.BufferedImage::getWidth).max().orElse(1);
+        int height = images.stream().mapToInt(java.awt.image.BufferedImage::getHeight).sum();
+        java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = both.createGraphics();
+        int y = 0;
+        for (java.awt.image.BufferedImage image : images) {
+            g.drawImage(image, 0, y, null);
+            y += image.getHeight();
+        }
+        g.dispose();
+        javax.imageio.ImageIO.write(both, "png", file);
     }
 }
