@@ -3,6 +3,7 @@ package io.solarwind.application;
 import io.solarwind.domain.Exchange;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.PurposeFilter;
 import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
@@ -153,12 +154,25 @@ public class PurposeRegistry {
      * @param push the push delivery asked for, or null for none (a new purpose) or the current one
      */
     public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push) {
+        return register(topic, purpose, exchange, redelivery, push, null);
+    }
+
+    /**
+     * Registers a purpose as {@link #register(Topic, Purpose, Exchange, Redelivery, Push)} does, with a
+     * filter: a new purpose gets {@code filter}; an existing one keeps what it has when {@code filter}
+     * is null or the same, and is refused when it is another ({@link FilterConflictException}: a
+     * filter does not change in place).
+     *
+     * @param filter the events the purpose gets, or null for all of them (a new purpose) or its current filter
+     */
+    public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push,
+                            PurposeFilter filter) {
         requireLoaded();
         synchronized (writes) {
             ConcurrentRegistryChangeException last = null;
             for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
                 try {
-                    return registerOnce(topic, purpose, exchange, redelivery, push);
+                    return registerOnce(topic, purpose, exchange, redelivery, push, filter);
                 } catch (ConcurrentRegistryChangeException e) {
                     last = e;
                     refresh();
@@ -173,7 +187,8 @@ public class PurposeRegistry {
         }
     }
 
-    private Outcome registerOnce(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push) {
+    private Outcome registerOnce(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push,
+                                 PurposeFilter filter) {
         Optional<Registration> existing = find(topic, purpose);
         if (existing.isPresent()) {
             Registration current = existing.get();
@@ -183,6 +198,9 @@ public class PurposeRegistry {
             if (push != null && (!push.sameTarget(current.push())
                     || push.secret() != null && !push.secret().equals(current.push().secret()))) {
                 throw new PushConflictException(current, push);
+            }
+            if (filter != null && !filter.equals(current.filter())) {
+                throw new FilterConflictException(current, filter);
             }
             if (redelivery == null || redelivery.equals(current.redelivery())) {
                 // the broker side again (idempotent): heals a destination whose settings were lost
@@ -201,7 +219,7 @@ public class PurposeRegistry {
                 : sibling.map(Registration::redelivery).orElseGet(PurposeRegistry::defaultRedelivery);
         requireTopicDelays(topic, purpose, exchange, policy);
         Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now(),
-                push == null || push.secret() != null ? push : push.withSecret(Push.newSecret()));
+                push == null || push.secret() != null ? push : push.withSecret(Push.newSecret()), filter);
         destinations.create(registration, addressPolicy(registration));
         try {
             write(RegistryChange.saved(registration, versionOf(topic, purpose) + 1));

@@ -2,6 +2,7 @@ package io.solarwind.dispatch;
 
 import io.solarwind.application.PurposeRegistry;
 import io.solarwind.config.Setting;
+import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Registration;
 import io.solarwind.domain.Topic;
 import io.solarwind.infrastructure.messaging.BrokerNames;
@@ -29,6 +30,8 @@ import java.util.logging.Logger;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.filter.Filter;
+import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 
 /**
@@ -308,8 +311,14 @@ public class Dispatcher {
         core.removeProperty(DUPLICATE_ID);
         core.removeProperty(VIA);
         tally.dispatched++;
-        for (Destination target : targetsOf(topic, routes).destinations) {
+        Targets targets = targetsOf(topic, routes);
+        for (Destination target : targets.destinations) {
             producer.send(target, event);
+        }
+        for (Filtered target : targets.filtered) {
+            if (target.filter.match(core)) {
+                producer.send(target.destination, event);
+            }
         }
     }
 
@@ -337,15 +346,38 @@ public class Dispatcher {
         if (targets != null && targets.routes == routes) {
             return targets;
         }
-        Destination[] destinations = routes.stream().map(Registration::address).distinct()
+        Destination[] destinations = routes.stream().filter(r -> r.exchange() == Exchange.DIRECT || !r.filters())
+                .map(Registration::address).distinct()
                 .map(BrokerTopology::existingTopic).toArray(Destination[]::new);
-        targets = new Targets(routes, destinations);
+        Filtered[] filtered = routes.stream().filter(r -> r.exchange() != Exchange.DIRECT && r.filters())
+                .map(r -> new Filtered(compile(r), BrokerTopology.existingTopic(r.address()))).toArray(Filtered[]::new);
+        targets = new Targets(routes, destinations, filtered);
         targetsByTopic.put(topic, targets);
         return targets;
     }
 
-    /** The addresses a version of a topic's routes sends to. */
-    private record Targets(List<Registration> routes, Destination[] destinations) {
+    /**
+     * A fanout purpose's filter, compiled once per version of its topic's routes into the broker's
+     * own selector (the same one a direct purpose's queue applies, so both exchanges match alike).
+     */
+    private static Filter compile(Registration r) {
+        try {
+            return FilterImpl.createFilter(r.filter().selector());
+        } catch (ActiveMQException e) {
+            throw new IllegalStateException("the filter of " + r.key() + " has no valid selector: " + r.filter(), e);
+        }
+    }
+
+    /**
+     * The addresses a version of a topic's routes sends to: every event to {@code destinations}
+     * (direct purposes filter at their queues), to each of {@code filtered} (fanout purposes with
+     * a filter) the events its filter matches.
+     */
+    private record Targets(List<Registration> routes, Destination[] destinations, Filtered[] filtered) {
+    }
+
+    /** A fanout purpose's address with its compiled filter. */
+    private record Filtered(Filter filter, Destination destination) {
     }
 
     private static String safe(Message m) {

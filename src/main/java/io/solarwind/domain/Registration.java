@@ -10,8 +10,10 @@ import java.util.Objects;
  *
  * @param push where Solar Wind POSTs the purpose's events itself (a direct purpose only); null when its
  *             instances are consumers of its destination
+ * @param filter which of the topic's events reach the purpose; null: all of them
  */
-public record Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt, Push push) {
+public record Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt, Push push,
+                           PurposeFilter filter) {
     /** Prefix of every purpose destination; the dispatcher is the only sender to these. */
     public static final String DESTINATION_PREFIX = "solarwind.";
     /** Prefix of the topics' addresses, on which the direct purposes' queues are bound. */
@@ -29,14 +31,24 @@ public record Registration(Topic topic, Purpose purpose, Exchange exchange, Rede
         }
     }
 
+    /** A registration of every event of its topic. */
+    public Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt, Push push) {
+        this(topic, purpose, exchange, redelivery, registeredAt, push, null);
+    }
+
     /** A registration whose instances consume its destination (no push delivery). */
     public Registration(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Instant registeredAt) {
-        this(topic, purpose, exchange, redelivery, registeredAt, null);
+        this(topic, purpose, exchange, redelivery, registeredAt, null, null);
     }
 
     /** The same registration with another redelivery policy. */
     public Registration withRedelivery(Redelivery policy) {
-        return new Registration(topic, purpose, exchange, policy, registeredAt, push);
+        return new Registration(topic, purpose, exchange, policy, registeredAt, push, filter);
+    }
+
+    /** Whether only some of the topic's events reach the purpose. */
+    public boolean filters() {
+        return filter != null;
     }
 
     /** Whether Solar Wind POSTs the purpose's events to a URL itself. */

@@ -346,4 +346,37 @@ class PurposeRegistryTest {
         assertEquals("first-secret-of-16+", registry.find(video, Purpose.of("hook")).orElseThrow().push().secret());
         assertEquals(null, registry.find(video, Purpose.of("pull")).orElseThrow().push());
     }
+
+    private static io.solarwind.domain.PurposeFilter filter(String json) {
+        return io.solarwind.domain.PurposeFilter.parse(json);
+    }
+
+    @Test
+    void theSameFilterAgainOrNoneKeepsThePurposeAndAnotherIsAConflict() {
+        io.solarwind.domain.PurposeFilter eu = filter("{\"prefix\":{\"subject\":\"eu-\"}}");
+        Registration made = registry.register(video, Purpose.of("eu"), Exchange.DIRECT, POLICY, null, eu).registration();
+        assertEquals(eu, made.filter());
+        assertEquals(eu, broker.live().get("video.uploaded/eu").filter(), "the filter is stored with the record");
+        PurposeRegistry.Outcome same = registry.register(video, Purpose.of("eu"), Exchange.DIRECT, POLICY, null,
+                filter("{\"prefix\":{\"subject\":\"eu-\"}}"));
+        assertFalse(same.created());
+        assertEquals(made, same.registration());
+        assertEquals(eu, registry.register(video, Purpose.of("eu"), Exchange.DIRECT, null).registration().filter(),
+                "a registration without a filter keeps the one the purpose has (as handler deployments register)");
+        Registration changed = registry.register(video, Purpose.of("eu"), Exchange.DIRECT, new Redelivery(3, 1000, 2.0, 60_000))
+                .registration();
+        assertEquals(eu, changed.filter(), "a new redelivery policy keeps the filter");
+        FilterConflictException e = assertThrows(FilterConflictException.class, () -> registry.register(video, Purpose.of("eu"),
+                Exchange.DIRECT, null, null, filter("{\"prefix\":{\"subject\":\"us-\"}}")));
+        assertTrue(e.getMessage().contains("us-") && e.getMessage().contains("eu-"), e.getMessage());
+        registry.register(video, Purpose.of("all"), Exchange.FANOUT, POLICY);
+        assertThrows(FilterConflictException.class, () -> registry.register(video, Purpose.of("all"), Exchange.FANOUT, null,
+                null, eu), "an unfiltered purpose does not get a filter in place");
+        assertEquals(eu, registry.find(video, Purpose.of("eu")).orElseThrow().filter());
+        assertEquals(null, registry.find(video, Purpose.of("all")).orElseThrow().filter());
+        // deleting and registering again is how a filter changes
+        assertTrue(registry.unregister(video, Purpose.of("eu")));
+        io.solarwind.domain.PurposeFilter us = filter("{\"prefix\":{\"subject\":\"us-\"}}");
+        assertEquals(us, registry.register(video, Purpose.of("eu"), Exchange.DIRECT, POLICY, null, us).registration().filter());
+    }
 }

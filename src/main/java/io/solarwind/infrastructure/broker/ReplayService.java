@@ -16,6 +16,7 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.persistence.impl.journal.LargeServerMessageImpl;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
@@ -309,6 +310,17 @@ public class ReplayService implements ActiveMQServerPlugin {
          *         {@value ReplayService#RETENTION_OFF}), or when the replay failed or is still running
          */
         public long replay(String topic, String destination, long fromMillis, long toMillis) throws InterruptedException {
+            return replay(topic, destination, fromMillis, toMillis, null);
+        }
+
+        /**
+         * Copies, as {@link #replay(String, String, long, long)} does, only the retained events that
+         * match {@code selector} too: the message selector of the purpose's filter (null or blank: all).
+         *
+         * @throws IllegalArgumentException for a selector the broker cannot parse, as for the others
+         */
+        public long replay(String topic, String destination, long fromMillis, long toMillis, String selector)
+                throws InterruptedException {
             if (topic == null || !TOPIC.matcher(topic).matches()) {
                 throw new IllegalArgumentException("not a topic: " + topic);
             }
@@ -323,6 +335,14 @@ public class ReplayService implements ActiveMQServerPlugin {
             // the topic is checked above: it holds no quote to break out of the filter with
             String filter = CloudEventProperties.TYPE + " = '" + topic + "' AND AMQTimestamp >= " + fromMillis
                     + " AND AMQTimestamp <= " + toMillis;
+            if (selector != null && !selector.isBlank()) {
+                try {
+                    FilterImpl.createFilter(selector); // parsed alone: a selector closing the parenthesis would not be
+                } catch (Exception e) {
+                    throw new IllegalArgumentException("not a message selector: " + selector, e);
+                }
+                filter = filter + " AND (" + selector + ")";
+            }
             return runOnOwnThread(topic, destination, filter);
         }
 

@@ -49,24 +49,35 @@ public class RetentionReplay implements EventReplay {
     @Override
     public long replay(Registration registration, Instant from, Instant to) {
         String destination = registration.destination();
+        String selector = registration.filter() == null ? null : registration.filter().selector();
         return broker.admin("Replay into " + destination, session -> replay(session, registration.topic().name(),
-                destination, from.toEpochMilli(), to.toEpochMilli()));
+                destination, from.toEpochMilli(), to.toEpochMilli(), selector));
+    }
+
+    static long replay(ClientSession session, String topic, String destination, long fromMillis, long toMillis)
+            throws ActiveMQException {
+        return replay(session, topic, destination, fromMillis, toMillis, null);
     }
 
     /**
      * Has the broker copy the retained events of {@code topic} received in [fromMillis, toMillis]
-     * into {@code destination} and returns how many it copied.
+     * (and matching {@code selector}, the purpose's filter, unless null) into {@code destination}
+     * and returns how many it copied.
      *
      * @throws UnsupportedOperationException when the broker keeps no retention or runs without the plugin
      * @throws IllegalStateException when the broker's replay failed (the message says why)
      * @throws ActiveMQException when the broker did not answer
      */
-    static long replay(ClientSession session, String topic, String destination, long fromMillis, long toMillis)
-            throws ActiveMQException {
+    static long replay(ClientSession session, String topic, String destination, long fromMillis, long toMillis,
+                       String selector) throws ActiveMQException {
         Object copied;
         try {
-            copied = BrokerManagement.call(session, BrokerNames.REPLAY_RESOURCE, ReplayService.OPERATION, ANSWER_MILLIS,
-                    topic, destination, fromMillis, toMillis);
+            // a filtered purpose's replay names its selector (the five-parameter operation); others keep the four
+            copied = selector == null
+                    ? BrokerManagement.call(session, BrokerNames.REPLAY_RESOURCE, ReplayService.OPERATION, ANSWER_MILLIS,
+                            topic, destination, fromMillis, toMillis)
+                    : BrokerManagement.call(session, BrokerNames.REPLAY_RESOURCE, ReplayService.OPERATION, ANSWER_MILLIS,
+                            topic, destination, fromMillis, toMillis, selector);
         } catch (BrokerManagement.RefusedException e) {
             String reason = e.reason();
             if (reason.contains(NO_SUCH_RESOURCE) || reason.contains(NO_SUCH_OPERATION)) {

@@ -1,6 +1,7 @@
 package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.DestinationConflictException;
+import io.solarwind.application.FilterConflictException;
 import io.solarwind.application.PurposeConflictException;
 import io.solarwind.application.PushConflictException;
 import io.solarwind.application.RedeliveryConflictException;
@@ -41,6 +42,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         }
         if (exception instanceof PushConflictException e) {
             return problem(409, "push-conflict", "Purpose exists with other push settings", e.getMessage(), "push");
+        }
+        if (exception instanceof FilterConflictException e) {
+            return problem(409, "filter-conflict", "Purpose exists with another filter", e.getMessage(), "filter");
         }
         if (exception instanceof RedeliveryConflictException e) {
             return problem(409, "redelivery-conflict", "The topic's direct purposes have another redelivery policy", e.getMessage(), "redelivery");

@@ -7,6 +7,7 @@ import io.solarwind.application.PurposeRegistry;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Event;
 import io.solarwind.domain.Exchange;
+import io.solarwind.domain.PurposeFilter;
 import io.solarwind.domain.InvalidInputException;
 import io.solarwind.domain.Purpose;
 import io.solarwind.domain.Push;
@@ -128,7 +129,9 @@ public class TopicsResource {
     @Operation(summary = "Register a purpose on a topic, or change its redelivery policy",
             description = "Registering again with the same exchange keeps the purpose (200); without `redelivery` it keeps its policy."
                     + " With `push` (direct only), Solar Wind POSTs the purpose's events to the URL itself, signed; the 201 answer"
-                    + " holds the signing secret, once. Other push settings than the purpose has: 409 `push-conflict`.")
+                    + " holds the signing secret, once. Other push settings than the purpose has: 409 `push-conflict`."
+                    + " With `filter`, only the topic's events it matches reach the purpose; another filter than the purpose"
+                    + " has: 409 `filter-conflict` (delete and register again to change it).")
     @APIResponse(responseCode = "201", ref = "RegistrationCreated")
     @APIResponse(responseCode = "200", ref = "RegistrationKept")
     @APIResponse(responseCode = "400", ref = "InvalidInput")
@@ -148,7 +151,8 @@ public class TopicsResource {
         Exchange exchange = Exchange.parse(exchangeOf(json));
         Redelivery redelivery = redeliveryOf(json);
         Push push = pushOf(json, exchange);
-        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redelivery, push);
+        PurposeFilter filter = filterOf(json);
+        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redelivery, push, filter);
         JsonObject answer = registration(outcome.registration());
         if (outcome.created() && outcome.registration().pushes()) {
             // the signing secret is shown once, to the admin who registered the purpose
@@ -450,6 +454,12 @@ public class TopicsResource {
         return asked;
     }
 
+    /** The {@code filter} of a registration body; null when the body has none (an existing purpose keeps its filter). */
+    static PurposeFilter filterOf(JsonObject json) {
+        JsonValue value = json.get("filter");
+        return value == null || value == JsonValue.NULL ? null : PurposeFilter.parse(value, "filter");
+    }
+
     /** A push delivery as the API shows it: URL and concurrency, never the secret. */
     private static jakarta.json.JsonObjectBuilder push(Push push) {
         return Json.createObjectBuilder().add("url", push.url().toString()).add("concurrency", push.concurrency());
@@ -595,6 +605,9 @@ public class TopicsResource {
                 .add("version", registry.versionOf(r.topic(), r.purpose()));
         if (r.pushes()) {
             json.add("push", push(r.push()));
+        }
+        if (r.filters()) {
+            json.add("filter", r.filter().toJson());
         }
         if (f != null) {
             json.add("inFlight", f.delivering())

@@ -29,9 +29,10 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
  * A direct purpose is a durable queue ({@code solarwind.direct.<topic>.<purpose>}) on its
  * topic's multicast address ({@code solarwind.topic.<topic>}), beside the topic's other direct
  * purposes: the dispatcher sends each event once to that address and the broker stores it once,
- * with a reference per queue (instances consume the queue by its fully qualified name). A fanout
- * purpose is a multicast address (a JMS topic) whose subscribers bring their own non-durable
- * queues, so a copy sent while nobody subscribes is dropped (and none is written to the journal).
+ * with a reference per queue (instances consume the queue by its fully qualified name); a direct
+ * purpose's filter is its queue's filter, so the broker routes only matching events to it (a
+ * fanout purpose's filter is applied by the dispatcher). A fanout purpose is a multicast address
+ * (a JMS topic) whose subscribers bring their own non-durable queues, so a copy sent while nobody subscribes is dropped (and none is written to the journal).
  * Each address gets its redelivery policy (address settings, shared through a wildcard match
  * while it is the default: Artemis applies them per address, so a topic's direct purposes share
  * one) and each destination who may consume it (security settings: {@link BrokerRoles#purpose},
@@ -114,8 +115,12 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                 BrokerManagement.invoke(session, "deleteAddress", existing.getAddress().toString());
             }
         }
-        BrokerTopology.createIfMissing(session, QueueConfiguration.of(queue)
-                .setAddress(registration.address()).setRoutingType(RoutingType.MULTICAST));
+        QueueConfiguration config = QueueConfiguration.of(queue).setAddress(registration.address()).setRoutingType(RoutingType.MULTICAST);
+        if (registration.filter() != null) {
+            // the broker routes to the queue only the events its filter's selector holds for
+            config.setFilterString(registration.filter().selector());
+        }
+        BrokerTopology.createIfMissing(session, config);
     }
 
     @Override

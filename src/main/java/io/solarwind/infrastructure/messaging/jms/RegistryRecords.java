@@ -4,6 +4,7 @@ import io.solarwind.application.PurposeRegistry;
 import io.solarwind.application.RegistryChange;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Purpose;
+import io.solarwind.domain.PurposeFilter;
 import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
@@ -34,6 +35,8 @@ public final class RegistryRecords {
     private static final String PUSH_URL = "solarwind_push_url";
     private static final String PUSH_CONCURRENCY = "solarwind_push_concurrency";
     private static final String PUSH_SECRET = "solarwind_push_secret";
+    /** The purpose's filter, as its canonical JSON (absent: every event of the topic). */
+    private static final String FILTER = "solarwind_filter";
 
     private RegistryRecords() {
     }
@@ -60,6 +63,9 @@ public final class RegistryRecords {
                 record.setStringProperty(PUSH_URL, r.push().url().toString());
                 record.setIntProperty(PUSH_CONCURRENCY, r.push().concurrency());
                 record.setStringProperty(PUSH_SECRET, r.push().secret());
+            }
+            if (r.filter() != null) {
+                record.setStringProperty(FILTER, r.filter().canonical());
             }
         }
         return record;
@@ -91,7 +97,8 @@ public final class RegistryRecords {
                 ? new Push(Push.parseUrl(record.getStringProperty(PUSH_URL)), record.getIntProperty(PUSH_CONCURRENCY),
                         record.getStringProperty(PUSH_SECRET))
                 : null;
+        PurposeFilter filter = record.propertyExists(FILTER) ? PurposeFilter.parse(record.getStringProperty(FILTER)) : null;
         return RegistryChange.saved(new Registration(topic, purpose, Exchange.parse(record.getStringProperty(EXCHANGE)),
-                redelivery, Instant.parse(record.getStringProperty(REGISTERED_AT)), push), version);
+                redelivery, Instant.parse(record.getStringProperty(REGISTERED_AT)), push, filter), version);
     }
 }

@@ -118,6 +118,20 @@ class JmsRegistrationStoreTest {
     }
 
     @Test
+    void aFilteredPurposeKeepsItsFilterAcrossARestart() throws Exception {
+        start();
+        io.solarwind.domain.PurposeFilter filter = io.solarwind.domain.PurposeFilter.parse(
+                "{\"any\":[{\"prefix\":{\"subject\":\"eu-\"}},{\"not\":{\"exact\":{\"source\":\"it's/legacy\"}}}]}");
+        Registration filtered = new Registration(Topic.of("orders.paid"), Purpose.of("eu"), Exchange.FANOUT, POLICY,
+                Instant.parse("2026-12-02T10:00:00Z"), null, filter);
+        store().write(RegistryChange.saved(filtered, 1));
+        restart();
+        List<Registration> read = store().loadAll().stream().map(RegistryChange::registration).toList();
+        assertEquals(List.of(filtered), read, "the filter is part of the record");
+        assertEquals(filter.selector(), read.get(0).filter().selector());
+    }
+
+    @Test
     void everyChangeIsAnnouncedAndPutIntoTheDispatchStreamInOrderWithEvents() throws Exception {
         start();
         List<RegistryChange> heard = new CopyOnWriteArrayList<>();
