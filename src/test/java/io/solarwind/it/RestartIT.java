@@ -34,6 +34,11 @@ class RestartIT {
         String topic = uniqueTopic("it.restart");
         JsonObject direct = register(topic, "survivor", "direct");
         register(topic, "watchers", "fanout");
+        String filter = "{\"exact\":{\"subject\":\"eu\"}}";
+        assertEquals(201, SolarWindServer.put(SolarWindServer.purposeUrl(topic, "eu"),
+                "{\"exchange\":\"direct\",\"filter\":" + filter + "}").statusCode());
+        assertEquals(201, SolarWindServer.put(SolarWindServer.purposeUrl(topic, "eu-watchers"),
+                "{\"exchange\":\"fanout\",\"filter\":" + filter + "}").statusCode());
         List<String> sent = publishMany(topic, 30);
         SolarWindServer.await(Duration.ofSeconds(60), "30 pending", () -> registration(topic, "survivor").getInt("pending") == 30);
 
@@ -47,6 +52,10 @@ class RestartIT {
         assertEquals(direct.getString("registeredAt"), after.getString("registeredAt"));
         assertEquals(30, after.getInt("pending"));
         assertEquals("fanout", registration(topic, "watchers").getString("exchange"));
+        JsonObject eu = registration(topic, "eu");
+        assertEquals(SolarWindServer.json(filter), eu.get("filter"), "the filter survives the restart");
+        assertEquals(0, eu.getInt("pending"), "none of the 30 events has the subject");
+        assertEquals(SolarWindServer.json(filter), registration(topic, "eu-watchers").get("filter"));
 
         try (Connection c = jms()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -70,6 +79,20 @@ class RestartIT {
             assertNotNull(m, "an event published after the restart is dispatched");
             assertEquals(topic + "-new", Received.id(m), "the replayed duplicate " + topic + "-0 is suppressed");
             assertNull(consumer.receive(1000));
+        }
+        // the filtered purpose's queue still takes only the matching events
+        for (String subject : List.of("us", "eu")) {
+            assertEquals(202, SolarWindServer.post(SolarWindServer.eventsUrl(topic), java.util.Map.of("ce-id", topic + "-" + subject,
+                    "ce-source", "/it", "ce-specversion", "1.0", "ce-subject", subject, "Content-Type", "application/json"),
+                    "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode());
+        }
+        try (Connection c = jms()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(eu.getString("destination")));
+            Message m = consumer.receive(30_000);
+            assertNotNull(m, "the matching event published after the restart");
+            assertEquals(topic + "-eu", Received.id(m));
+            assertNull(consumer.receive(1000), "only the matching event");
         }
     }
 }

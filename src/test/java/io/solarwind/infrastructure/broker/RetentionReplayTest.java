@@ -253,6 +253,9 @@ class RetentionReplayTest {
             IllegalStateException window = assertThrows(IllegalStateException.class,
                     () -> RetentionReplay.replay(session, TOPIC, TARGET, now.toEpochMilli(), 0));
             assertTrue(window.getMessage().contains("before it begins"), window.getMessage());
+            IllegalStateException breakOut = assertThrows(IllegalStateException.class,
+                    () -> RetentionReplay.replay(session, TOPIC, TARGET, 0, now.toEpochMilli(), "1 = 0) OR (1 = 1"));
+            assertTrue(breakOut.getMessage().contains("not a message selector"), breakOut.getMessage());
         }
         assertEquals(List.of(), browse(URL, TARGET_QUEUE));
     }
