@@ -180,6 +180,9 @@ public class PurposeRegistry {
                     Optional<Registration> winner = find(topic, purpose);
                     if (winner.isEmpty() || winner.get().exchange() != exchange) {
                         removeQuietly(new Registration(topic, purpose, exchange, ANY_POLICY, Instant.now()), e);
+                    } else if (exchange == Exchange.DIRECT && !PurposeFilter.same(winner.get().filter(), filter)) {
+                        // this attempt gave the queue its own filter (creating or healing it): give it the winner's
+                        healQuietly(winner.get(), e);
                     }
                 }
             }
@@ -237,6 +240,14 @@ public class PurposeRegistry {
     private void write(RegistryChange change) {
         store.write(change);
         apply(change);
+    }
+
+    private void healQuietly(Registration registration, RuntimeException cause) {
+        try {
+            destinations.create(registration, addressPolicy(registration));
+        } catch (RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
     }
 
     private void removeQuietly(Registration registration, RuntimeException cause) {

@@ -24,6 +24,7 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
 
 /**
  * A direct purpose is a durable queue ({@code solarwind.direct.<topic>.<purpose>}) on its
@@ -42,6 +43,8 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 @ApplicationScoped
 public class JmsPurposeDestinations implements PurposeDestinations {
     private static final Logger LOG = Logger.getLogger(JmsPurposeDestinations.class.getName());
+    /** How long reading a queue's filter from its control may take. */
+    private static final long FILTER_CALL_MILLIS = 30_000;
 
     private BrokerConnection broker;
     /** The policy the wildcard matches give, once {@link #useDefaultRedelivery} has set it. */
@@ -93,12 +96,31 @@ public class JmsPurposeDestinations implements PurposeDestinations {
      * The direct purpose's durable queue on its topic's address. A queue of that name on another
      * address (the layout before events were stored once per topic: the queue on an address of
      * its own) would never get an event again: it is refused with what to do, unless it is empty
-     * and unused, then it is replaced.
+     * and unused, then it is replaced. An existing queue gets the registration's filter (its
+     * selector as the queue filter; none: no filter) when it has another one: after two servers
+     * registered the purpose at once, the queue has the filter of whichever created it, and the
+     * registry heals it to the winning record's.
      */
     private static void createQueue(ClientSession session, Registration registration) throws ActiveMQException {
         SimpleString queue = SimpleString.of(registration.queue());
         ClientSession.QueueQuery existing = session.queueQuery(queue);
+        String selector = registration.filter() == null ? null : registration.filter().selector();
         if (existing.isExists() && existing.getAddress().toString().equals(registration.address())) {
+            // a queue query reports the filter the queue was created (or last loaded) with, not one set since:
+            // the queue's control has the live one. Unfiltered purposes of unfiltered queues (the usual case) skip the call.
+            String has = existing.getFilterString() == null || existing.getFilterString().isEmpty() ? null
+                    : existing.getFilterString().toString();
+            if (selector != null || has != null) {
+                Object live = BrokerManagement.call(session, ResourceNames.QUEUE + queue, "getFilter", FILTER_CALL_MILLIS);
+                has = live == null || String.valueOf(live).isEmpty() ? null : String.valueOf(live);
+            }
+            if (!java.util.Objects.equals(selector, has)) {
+                // the registration's filter wins (a queue made by a server whose concurrent registration lost);
+                // an empty filter string removes the queue's filter
+                LOG.info(() -> "Setting the filter of queue " + queue + " to " + (selector == null ? "none" : selector));
+                BrokerManagement.invoke(session, "updateQueue", QueueConfiguration.of(queue).setAddress(registration.address())
+                        .setRoutingType(RoutingType.MULTICAST).setFilterString(selector == null ? "" : selector).toJSON());
+            }
             return;
         }
         if (existing.isExists()) {
@@ -116,9 +138,9 @@ public class JmsPurposeDestinations implements PurposeDestinations {
             }
         }
         QueueConfiguration config = QueueConfiguration.of(queue).setAddress(registration.address()).setRoutingType(RoutingType.MULTICAST);
-        if (registration.filter() != null) {
+        if (selector != null) {
             // the broker routes to the queue only the events its filter's selector holds for
-            config.setFilterString(registration.filter().selector());
+            config.setFilterString(selector);
         }
         BrokerTopology.createIfMissing(session, config);
     }
