@@ -46,6 +46,13 @@ import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
  * the registry again, then applies the registry changes it meets in the stream (control records,
  * in order with the events) when they are newer than what it has.
  *
+ * <p><b>Ordering keys.</b> An event with a {@code partitionkey} (the CloudEvents Partitioning
+ * extension, {@code ce_partitionkey}) leaves with {@code JMSXGroupID} set to it: Artemis gives the
+ * messages of a group in a queue to one consumer at a time, in the queue's order, so a direct
+ * purpose's instances handle each key's events one after the other while different keys spread
+ * over them (docs/concepts.md, "Ordering keys"). Set here, on the copy, so it holds whatever
+ * protocol published the event (an AMQP message's group is its own header, not a property).
+ *
  * <p>Consuming events and sending their copies happen in one local transaction per
  * batch: a crash before the commit rolls back both, the events come back and are
  * dispatched again, so no copy is lost and none is sent twice. An event whose topic is
@@ -59,6 +66,9 @@ public class Dispatcher {
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final SimpleString DUPLICATE_ID = SimpleString.of(BrokerNames.DUPLICATE_ID_PROPERTY);
     private static final SimpleString VIA = SimpleString.of(BrokerNames.VIA_PROPERTY);
+    /** The core name of {@code JMSXGroupID}: Artemis gives a queue's messages of one group to one consumer at a time. */
+    private static final SimpleString PARTITION_KEY = SimpleString.of(CloudEventProperties.PARTITIONKEY);
+    private static final SimpleString GROUP_ID = org.apache.activemq.artemis.api.core.Message.HDR_GROUP_ID;
 
     @Resource
     private ManagedThreadFactory threads;
@@ -307,6 +317,11 @@ public class Dispatcher {
         // The inbound duplicate key did its work; a copy keeps no key, so it cannot collide later.
         core.removeProperty(DUPLICATE_ID);
         core.removeProperty(VIA);
+        // Ordering keys: a purpose queue's events of one partitionkey go to one consumer at a time, in order.
+        Object key = core.getObjectProperty(PARTITION_KEY);
+        if (key != null) {
+            core.putStringProperty(GROUP_ID, SimpleString.of(key.toString()));
+        }
         tally.dispatched++;
         for (Destination target : targetsOf(topic, routes).destinations) {
             producer.send(target, event);
