@@ -4,6 +4,7 @@ import io.solarwind.application.DeadLetters;
 import io.solarwind.application.EventPublisher;
 import io.solarwind.application.EventReplay;
 import io.solarwind.application.PurposeRegistry;
+import io.solarwind.application.TopicSchemas;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Event;
 import io.solarwind.domain.Exchange;
@@ -78,6 +79,8 @@ public class TopicsResource {
     DeadLetters deadLetters;
     @Inject
     BrokerQueueFigures figures;
+    @Inject
+    TopicSchemas schemas;
 
     @Tag(name = "purposes")
     @Operation(summary = "List every topic with its purposes")
@@ -362,6 +365,7 @@ public class TopicsResource {
         }
         byte[] data = readAtMost(body, headers.getLength(), limit, Setting.EVENT_MAX_BYTES);
         Event event = CloudEventsHttp.parse(t, headers.getRequestHeaders(), contentType, data);
+        checkSchema(event, null);
         Response accepted = Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
         return publisher.publishAsync(event).handle((stored, failure) -> failure == null ? accepted : problem(failure));
     }
@@ -374,10 +378,22 @@ public class TopicsResource {
         }
         byte[] data = readAtMost(body, headers.getLength(), limit, Setting.HTTP_BATCH_MAX_BYTES);
         List<Event> events = CloudEventsHttp.parseBatch(t, data, Setting.HTTP_BATCH_MAX_EVENTS.getInt(), Setting.EVENT_MAX_BYTES.getInt());
+        for (int i = 0; i < events.size(); i++) {
+            checkSchema(events.get(i), i);
+        }
         publisher.publishAll(events);
         JsonArrayBuilder ids = Json.createArrayBuilder();
         events.forEach(e -> ids.add(e.id()));
         return Response.accepted(Json.createObjectBuilder().add("ids", ids).build()).build();
+    }
+
+    /** A 400 {@code schema-violation} when the event's data fails its topic's schema (a map look-up when the topic has none). */
+    private void checkSchema(Event event, Integer index) {
+        TopicSchemas.Violation violation = schemas.check(event.type(), event.attributes().get("dataschema"),
+                event.dataContentType(), event.data());
+        if (violation != null) {
+            throw new SchemaViolationProblem(violation, index);
+        }
     }
 
     /** The problem answer of a publish the broker did not confirm (a CompletionStage's failure, unwrapped). */
