@@ -272,6 +272,7 @@ public class Dispatcher {
                     // a failover loses the non-durable subscription to registry changes: listen anew and catch up
                     resync = false;
                     registry.load();
+                    schemas.load();
                 }
                 sleep(standbyRetry);
             }
