@@ -36,6 +36,8 @@ class RestartIT {
         register(topic, "watchers", "fanout");
         List<String> sent = publishMany(topic, 30);
         SolarWindServer.await(Duration.ofSeconds(60), "30 pending", () -> registration(topic, "survivor").getInt("pending") == 30);
+        String schemaUrl = SolarWindServer.API + "/topics/" + topic + "/schema";
+        assertEquals(200, SolarWindServer.put(schemaUrl, "{\"type\":\"object\",\"required\":[\"n\"]}").statusCode());
 
         serverCommand("stop");
         serverCommand("start");
@@ -47,6 +49,13 @@ class RestartIT {
         assertEquals(direct.getString("registeredAt"), after.getString("registeredAt"));
         assertEquals(30, after.getInt("pending"));
         assertEquals("fanout", registration(topic, "watchers").getString("exchange"));
+        // the topic's schema too: kept on the broker, read again at start, and checked
+        assertEquals(200, SolarWindServer.get(schemaUrl).statusCode());
+        java.net.http.HttpResponse<String> violating = SolarWindServer.post(SolarWindServer.eventsUrl(topic), java.util.Map.of(
+                "ce-id", topic + "-no-n", "ce-source", "/it", "ce-specversion", "1.0", "Content-Type", "application/json"),
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(400, violating.statusCode(), violating.body());
+        assertEquals(204, SolarWindServer.delete(schemaUrl).statusCode()); // the events below have no "n"
 
         try (Connection c = jms()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

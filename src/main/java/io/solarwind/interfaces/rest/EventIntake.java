@@ -1,6 +1,7 @@
 package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.EventPublisher;
+import io.solarwind.application.TopicSchemas;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Event;
 import io.solarwind.domain.Topic;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * Publishing over HTTP, one event or a batch, whichever way the request came in: through the
  * JAX-RS resource ({@link TopicsResource}) or the servlet filter that takes single events before
  * JAX-RS ({@link EventIntakeFilter}). Reads the body within its limits, parses the CloudEvents
- * binding and hands the events to the publisher. Times each request answered 202, from here (the
+ * binding, checks each event against its topic's schema, and hands the events to the publisher. Times each request answered 202, from here (the
  * caller authenticated and authorized) to the broker's confirmation, for
  * {@link EventMetrics#PUBLISH}; refused requests are not timed.
  */
@@ -26,14 +27,16 @@ import java.util.concurrent.CompletionStage;
 public class EventIntake {
     private EventPublisher publisher;
     private EventMetrics metrics;
+    private TopicSchemas schemas;
 
     protected EventIntake() {
     }
 
     @Inject
-    public EventIntake(EventPublisher publisher, EventMetrics metrics) {
+    public EventIntake(EventPublisher publisher, EventMetrics metrics, TopicSchemas schemas) {
         this.publisher = publisher;
         this.metrics = metrics;
+        this.schemas = schemas;
     }
 
     /**
@@ -52,6 +55,7 @@ public class EventIntake {
         }
         byte[] data = read(body, length, limit, Setting.EVENT_MAX_BYTES);
         Event event = CloudEventsHttp.parse(topic, headers, contentType, data);
+        checkSchema(event, null);
         return publisher.publishAsync(event).thenApply(stored -> {
             metrics.published(System.nanoTime() - started);
             return event;
@@ -67,9 +71,21 @@ public class EventIntake {
         }
         byte[] data = read(body, length, limit, Setting.HTTP_BATCH_MAX_BYTES);
         List<Event> events = CloudEventsHttp.parseBatch(topic, data, Setting.HTTP_BATCH_MAX_EVENTS.getInt(), Setting.EVENT_MAX_BYTES.getInt());
+        for (int i = 0; i < events.size(); i++) {
+            checkSchema(events.get(i), i);
+        }
         publisher.publishAll(events);
         metrics.published(System.nanoTime() - started);
         return events;
+    }
+
+    /** A 400 {@code schema-violation} when the event's data fails its topic's schema (a map look-up when the topic has none). */
+    private void checkSchema(Event event, Integer index) {
+        TopicSchemas.Violation violation = schemas.check(event.type(), event.attributes().get("dataschema"),
+                event.dataContentType(), event.data());
+        if (violation != null) {
+            throw new SchemaViolationProblem(violation, index);
+        }
     }
 
     /**
