@@ -8,6 +8,7 @@
 #   bench/run.sh --scenarios 4 --topics 1000   # scenario 4 on fewer topics
 #   bench/run.sh --scenarios 1 --systems "Solar Wind,Solar Wind pair,raw Artemis"   # also starts the pair's two servers
 #   bench/run.sh --scenarios 1 --systems "Solar Wind,Kafka (defaults),Kafka (fsync each),NATS JetStream (defaults)"
+#   bench/run.sh --scenarios 1 --systems "Solar Wind,Solar Wind (AMQP),Solar Wind push"   # AMQP 1.0 clients; push to a receiver in the bench
 #
 # Needs Debian's rabbitmq-server, nats-server and libaio1 (installed here with apt-get when missing;
 # RabbitMQ and NATS only when the systems include them). Kafka runs from Maven Central's jars
@@ -137,6 +138,10 @@ if [ -n "$NATS" ]; then
   await_port "$NATS_PORT" nats-server "$NATS_DIR/nats.log"
 fi
 
+# push delivery to the receiver in the bench's JVM ("Solar Wind push"): the server may POST to localhost
+# (MicroProfile Config reads the setting solarwind.push.allowed-hosts from this variable; the server's
+# JVM inherits liberty:start's environment). Set whatever the systems, so that the server is the same.
+export SOLARWIND_PUSH_ALLOWED_HOSTS=localhost
 # a server of its own, with an empty journal, so that earlier runs weigh nothing; BENCH_KEEP_JOURNAL=1
 # keeps it, with the purposes scenario 4 registered in an earlier run (registering 30,000 takes long)
 SERVER=(-Dsolarwind.server.name=solarwind-bench -Dsolarwind.http.port=$HTTP_PORT)

@@ -46,6 +46,8 @@ public class SolarWind {
     @Inject
     Dispatcher dispatcher;
     @Inject
+    io.solarwind.application.TopicSchemas schemas;
+    @Inject
     JmsEventPublisher publisher;
     @Inject
     PushDelivery push;
@@ -74,6 +76,7 @@ public class SolarWind {
                 topology.ensure();
                 registry.applyDefaultRedelivery();
                 registry.load();
+                schemas.load();
                 dispatcher.start();
                 push.start();
                 LOG.info(() -> "Solar Wind is ready (" + registry.all().values().stream().mapToInt(List::size).sum()

@@ -1,6 +1,7 @@
 package io.solarwind.dispatch;
 
 import io.solarwind.application.PurposeRegistry;
+import io.solarwind.application.TopicSchemas;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Registration;
@@ -49,11 +50,19 @@ import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
  * the registry again, then applies the registry changes it meets in the stream (control records,
  * in order with the events) when they are newer than what it has.
  *
+ * <p><b>Ordering keys.</b> An event with a {@code partitionkey} (the CloudEvents Partitioning
+ * extension, {@code ce_partitionkey}) leaves with {@code JMSXGroupID} set to it: Artemis gives the
+ * messages of a group in a queue to one consumer at a time, in the queue's order, so a direct
+ * purpose's instances handle each key's events one after the other while different keys spread
+ * over them (docs/concepts.md, "Ordering keys"). Set here, on the copy, so it holds whatever
+ * protocol published the event (an AMQP message's group is its own header, not a property).
+ *
  * <p>Consuming events and sending their copies happen in one local transaction per
  * batch: a crash before the commit rolls back both, the events come back and are
  * dispatched again, so no copy is lost and none is sent twice. An event whose topic is
  * not a valid topic goes, in the same transaction, to the dead-letter address with the
- * reason. If a batch cannot be committed, the broker redelivers its events and, after
+ * reason; so does a JMS or AMQP event whose data violates its topic's schema ({@link TopicSchemas};
+ * an HTTP event was checked before it was accepted). If a batch cannot be committed, the broker redelivers its events and, after
  * {@code solarwind.delivery.max-attempts}, moves them to the dead-letter address.
  */
 @ApplicationScoped
@@ -62,6 +71,9 @@ public class Dispatcher {
     private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final SimpleString DUPLICATE_ID = SimpleString.of(BrokerNames.DUPLICATE_ID_PROPERTY);
     private static final SimpleString VIA = SimpleString.of(BrokerNames.VIA_PROPERTY);
+    /** The core name of {@code JMSXGroupID}: Artemis gives a queue's messages of one group to one consumer at a time. */
+    private static final SimpleString PARTITION_KEY = SimpleString.of(CloudEventProperties.PARTITIONKEY);
+    private static final SimpleString GROUP_ID = org.apache.activemq.artemis.api.core.Message.HDR_GROUP_ID;
 
     @Resource
     private ManagedThreadFactory threads;
@@ -71,6 +83,8 @@ public class Dispatcher {
     private PurposeRegistry registry;
     @Inject
     private DispatchMetrics metrics;
+    @Inject
+    private TopicSchemas schemas;
 
     /** By topic, so no destination is built per event; used by the dispatcher thread only. */
     private final Map<String, Targets> targetsByTopic = new HashMap<>();
@@ -183,6 +197,7 @@ public class Dispatcher {
                 // what other servers changed while this one stood by, or before a failover, is in the registry's queues;
                 // listening anew, since a failover loses the non-durable subscription to the change broadcast
                 registry.load();
+                schemas.load();
                 resync = false;
                 activeSession = session;
                 takeovers.incrementAndGet();
@@ -260,6 +275,7 @@ public class Dispatcher {
                     // a failover loses the non-durable subscription to registry changes: listen anew and catch up
                     resync = false;
                     registry.load();
+                    schemas.load();
                 }
                 sleep(standbyRetry);
             }
@@ -307,9 +323,23 @@ public class Dispatcher {
             }
             return; // no purpose on this topic: dropped from dispatch
         }
+        if (!schemas.isEmpty() && !core.containsProperty(VIA)) { // an HTTP event was checked before it was accepted
+            TopicSchemas.Violation violation = schemas.check(topic, event.getStringProperty(CloudEventProperties.DATASCHEMA),
+                    event.getStringProperty(CloudEventProperties.DATACONTENTTYPE), dataOf(event));
+            if (violation != null) {
+                deadLetter(event, producer, deadLetter, violation.describe());
+                tally.deadLettered++;
+                return;
+            }
+        }
         // The inbound duplicate key did its work; a copy keeps no key, so it cannot collide later.
         core.removeProperty(DUPLICATE_ID);
         core.removeProperty(VIA);
+        // Ordering keys: a purpose queue's events of one partitionkey go to one consumer at a time, in order.
+        Object key = core.getObjectProperty(PARTITION_KEY);
+        if (key != null) {
+            core.putStringProperty(GROUP_ID, SimpleString.of(key.toString()));
+        }
         tally.dispatched++;
         Targets targets = targetsOf(topic, routes);
         for (Destination target : targets.destinations) {
@@ -320,6 +350,21 @@ public class Dispatcher {
                 producer.send(target.destination, event);
             }
         }
+    }
+
+    /** An event's data for its schema check: a text message's text, a bytes message's bytes (read, then reset for the copies). */
+    private static byte[] dataOf(Message event) throws JMSException {
+        if (event instanceof jakarta.jms.TextMessage text) {
+            String body = text.getText();
+            return body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (event instanceof jakarta.jms.BytesMessage bytes) {
+            byte[] data = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(data);
+            bytes.reset();
+            return data;
+        }
+        return null;
     }
 
     private void deadLetter(Message event, MessageProducer producer, Destination deadLetter, String reason) throws JMSException {

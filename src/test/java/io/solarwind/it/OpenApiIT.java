@@ -70,6 +70,9 @@ class OpenApiIT {
             Map.entry("POST /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}/retry", Set.of(202, 400, 404, 503)),
             Map.entry("DELETE /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}", Set.of(204, 400, 404, 503)),
             Map.entry("POST /api/v1/topics/{topic}/events", Set.of(202, 400, 413, 503)),
+            Map.entry("PUT /api/v1/topics/{topic}/schema", Set.of(200, 400, 413, 503)),
+            Map.entry("GET /api/v1/topics/{topic}/schema", Set.of(200, 400, 404)),
+            Map.entry("DELETE /api/v1/topics/{topic}/schema", Set.of(204, 400, 404, 503)),
             Map.entry("GET /api/v1/broker", Set.of(200)),
             Map.entry("GET /api/v1/me", Set.of(200)));
 
@@ -89,6 +92,9 @@ class OpenApiIT {
             Map.entry("POST /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}/retry", "`POST .../dead-letters/{id}/retry`"),
             Map.entry("DELETE /api/v1/topics/{topic}/purposes/{purpose}/dead-letters/{id}", "`POST .../dead-letters/{id}/retry`"),
             Map.entry("POST /api/v1/topics/{topic}/events", "`POST /api/v1/topics/{topic}/events`"),
+            Map.entry("PUT /api/v1/topics/{topic}/schema", "`PUT /api/v1/topics/{topic}/schema`"),
+            Map.entry("GET /api/v1/topics/{topic}/schema", "`GET /api/v1/topics/{topic}/schema`"),
+            Map.entry("DELETE /api/v1/topics/{topic}/schema", "`GET /api/v1/topics/{topic}/schema`"),
             Map.entry("GET /api/v1/broker", "`GET /api/v1/broker`"),
             Map.entry("GET /api/v1/me", "`GET /api/v1/me`"));
 

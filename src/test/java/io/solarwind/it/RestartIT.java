@@ -41,6 +41,8 @@ class RestartIT {
                 "{\"exchange\":\"fanout\",\"filter\":" + filter + "}").statusCode());
         List<String> sent = publishMany(topic, 30);
         SolarWindServer.await(Duration.ofSeconds(60), "30 pending", () -> registration(topic, "survivor").getInt("pending") == 30);
+        String schemaUrl = SolarWindServer.API + "/topics/" + topic + "/schema";
+        assertEquals(200, SolarWindServer.put(schemaUrl, "{\"type\":\"object\",\"required\":[\"n\"]}").statusCode());
 
         serverCommand("stop");
         serverCommand("start");
@@ -56,6 +58,13 @@ class RestartIT {
         assertEquals(SolarWindServer.json(filter), eu.get("filter"), "the filter survives the restart");
         assertEquals(0, eu.getInt("pending"), "none of the 30 events has the subject");
         assertEquals(SolarWindServer.json(filter), registration(topic, "eu-watchers").get("filter"));
+        // the topic's schema too: kept on the broker, read again at start, and checked
+        assertEquals(200, SolarWindServer.get(schemaUrl).statusCode());
+        java.net.http.HttpResponse<String> violating = SolarWindServer.post(SolarWindServer.eventsUrl(topic), java.util.Map.of(
+                "ce-id", topic + "-no-n", "ce-source", "/it", "ce-specversion", "1.0", "Content-Type", "application/json"),
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(400, violating.statusCode(), violating.body());
+        assertEquals(204, SolarWindServer.delete(schemaUrl).statusCode()); // the events below have no "n"
 
         try (Connection c = jms()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

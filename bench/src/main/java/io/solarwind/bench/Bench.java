@@ -28,7 +28,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * <p>Scenario 4 runs last (its 30,000 purposes and their consumers should not weigh on the
  * others) and is set up once per system for all its rounds; its table row sits between 3 and 5.
  *
- * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results] [--pair-broker URL --pair-http URL] [--kafka HOST:PORT] [--nats URL] [--name SUFFIX]</pre>
+ * <pre>java io.solarwind.bench.Bench --http URL --broker URL --rabbit HOST:PORT [--seconds 10] [--rounds 3] [--scenarios 1,2,3,4,5,6] [--systems "Solar Wind,raw Artemis,RabbitMQ"] [--topics 10000] [--server-pid PID] [--delete-purposes false] [--rates 3000,6000] [--jit-warmup 30] [--out bench/results] [--pair-broker URL --pair-http URL] [--kafka HOST:PORT] [--nats URL] [--amqp URL] [--name SUFFIX]</pre>
  */
 public final class Bench {
     private static final byte[] KILOBYTE = new byte[1024];
@@ -53,6 +53,16 @@ public final class Bench {
     static final String KAFKA = "Kafka (defaults)";
     /** Kafka 4 with {@code flush.messages=1} on its topics: the log is flushed to disk at every append, before the produce response. */
     static final String KAFKA_FSYNC = "Kafka (fsync each)";
+    /**
+     * Solar Wind with AMQP 1.0 publishers and instances (Apache Qpid JMS 2.7.0) on the same server
+     * and broker port as "Solar Wind" (JMS over CORE): see {@link AmqpRig}. Scenarios 1, 2, 3, 6.
+     */
+    static final String AMQP = "Solar Wind (AMQP)";
+    /**
+     * Solar Wind's push delivery to a receiver in the bench's JVM: scenario 1's purpose registered
+     * with {@code push}, measured at the receiver; see {@link PushRig}. Scenarios 1 and 6.
+     */
+    static final String PUSH = "Solar Wind push";
     /** NATS JetStream (Debian's nats-server 2.9.10): acknowledged once written to the stream's file, synced on an interval (not configurable before 2.10). */
     static final String NATS = "NATS JetStream (defaults)";
     /**
@@ -68,7 +78,9 @@ public final class Bench {
             FORWARDER, "fsync before ack",
             KAFKA, "page cache (OS flushes)",
             KAFKA_FSYNC, "fsync before ack",
-            NATS, "page cache (synced on interval)");
+            NATS, "page cache (synced on interval)",
+            AMQP, "fsync before ack",
+            PUSH, "fsync before ack");
     /** Systems that run scenarios 1, 2, 3, 5 and 6 but not scenario 4 (not set up for 10,000 topics here). */
     private static final List<String> NOT_SHARED = List.of(KAFKA, KAFKA_FSYNC, NATS);
 
@@ -102,6 +114,10 @@ public final class Bench {
         systems.put(KAFKA, () -> new KafkaRig(kafka, false));
         systems.put(KAFKA_FSYNC, () -> new KafkaRig(kafka, true));
         systems.put(NATS, () -> new NatsRig(args.getOrDefault("nats", "nats://localhost:4222")));
+        // the broker's port speaks AMQP 1.0 beside CORE
+        String amqp = args.getOrDefault("amqp", broker == null ? "amqp://localhost:61616" : broker.replaceFirst("^tcp:", "amqp:"));
+        systems.put(AMQP, () -> new AmqpRig(amqp, http));
+        systems.put(PUSH, () -> new PushRig(broker, http));
         if (args.containsKey("systems")) {
             systems.keySet().retainAll(List.of(args.get("systems").split(",")));
         } else {
@@ -110,6 +126,8 @@ public final class Bench {
             systems.remove(FORWARDER);
             systems.remove(PAIR);
             systems.keySet().removeAll(NOT_SHARED);
+            systems.remove(AMQP);
+            systems.remove(PUSH); // needs solarwind.push.allowed-hosts, which bench/run.sh sets only when named
         }
         if (systems.containsKey(PAIR) && (pairBroker == null || pairHttp == null)) {
             throw new IllegalArgumentException(PAIR + " needs --pair-broker and --pair-http (bench/run.sh starts the pair when --systems names it)");
@@ -215,6 +233,12 @@ public final class Bench {
         List<String> names = new ArrayList<>(systems.keySet());
         if (!JmsRig.forwards(scenario)) {
             names.remove(FORWARDER);
+        }
+        if (!AmqpRig.runs(scenario)) {
+            names.remove(AMQP);
+        }
+        if (!PushRig.runs(scenario)) {
+            names.remove(PUSH);
         }
         if (scenario.shared()) {
             names.remove(PAIR); // scenario 4's set-up takes minutes per system, and its heap figures are the single server's

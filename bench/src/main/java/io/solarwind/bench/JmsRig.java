@@ -84,6 +84,8 @@ public final class JmsRig implements Rig {
     private boolean overHttp;
     private int httpBatch = 1;
     private boolean declared;
+    /** Publishers send their time as the CloudEvents extension {@code benchsent} (see {@link #sentAsExtension}). */
+    private boolean sentAsExtension;
     /** Purposes found registered already when declaring. */
     private final AtomicInteger kept = new AtomicInteger();
     /** A shared scenario's purposes stay registered at the end (see {@link #keepPurposes}). */
@@ -121,6 +123,16 @@ public final class JmsRig implements Rig {
      */
     public JmsRig keepPurposes(boolean keep) {
         this.keep = keep;
+        return this;
+    }
+
+    /**
+     * Publishers send their time as the string property {@code ce_benchsent} (a CloudEvents
+     * extension, which push delivery POSTs as the {@code ce-benchsent} header) instead of the long
+     * {@code bench_sent}, for {@link PushRig}'s receiver.
+     */
+    JmsRig sentAsExtension() {
+        sentAsExtension = true;
         return this;
     }
 
@@ -395,16 +407,31 @@ public final class JmsRig implements Rig {
     }
 
     private void register(String topic, Scenario.Group group) throws Exception {
+        String purpose = register(client, http, topic, group, "");
+        synchronized (registered) {
+            registered.add(purpose);
+        }
+    }
+
+    /**
+     * Registers a purpose over HTTP ({@code more}: further members of the JSON body, e.g.
+     * {@code ,"push":{...}}, or ""); answers its path, for {@link #deregister}.
+     */
+    static String register(HttpClient client, String http, String topic, Scenario.Group group, String more) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(http + "/api/v1/topics/" + topic + "/purposes/" + group.purpose())).header("Authorization", AUTHORIZATION)
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"exchange\":\"" + (group.fanout() ? "fanout" : "direct") + "\"}")).build(),
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"exchange\":\"" + (group.fanout() ? "fanout" : "direct") + "\"" + more + "}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new IllegalStateException("registering " + topic + "/" + group.purpose() + ": " + r.statusCode() + " " + r.body());
         }
-        synchronized (registered) {
-            registered.add("/api/v1/topics/" + topic + "/purposes/" + group.purpose());
-        }
+        return "/api/v1/topics/" + topic + "/purposes/" + group.purpose();
+    }
+
+    /** Deletes a purpose {@link #register} registered (with its queue). */
+    static void deregister(HttpClient client, String http, String purpose) throws Exception {
+        client.send(HttpRequest.newBuilder(URI.create(http + purpose)).header("Authorization", AUTHORIZATION)
+                .DELETE().build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private Connection connect() throws Exception {
@@ -522,7 +549,11 @@ public final class JmsRig implements Rig {
                 window.acquire();
                 BytesMessage m = session.createBytesMessage();
                 m.writeBytes(data);
-                m.setLongProperty("bench_sent", System.nanoTime());
+                if (sentAsExtension) {
+                    m.setStringProperty("ce_benchsent", Long.toString(System.nanoTime()));
+                } else {
+                    m.setLongProperty("bench_sent", System.nanoTime());
+                }
                 if (solarWind) {
                     m.setStringProperty("ce_type", topic);
                     m.setStringProperty("ce_id", UUID.randomUUID().toString());

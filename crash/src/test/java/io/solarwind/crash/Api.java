@@ -41,6 +41,17 @@ final class Api {
         return m.group(1);
     }
 
+    /** Registers a direct purpose delivered by push to the URL; returns the answer's body (with the secret). */
+    String registerPush(String topic, String purpose, String url, int concurrency) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder().PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"exchange\":\"direct\",\"push\":{\"url\":\"" + url + "\",\"concurrency\":" + concurrency + "}}")),
+                "/api/v1/topics/" + topic + "/purposes/" + purpose, true);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("registering " + topic + "/" + purpose + " with push at " + http + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
     void delete(String topic, String purpose) {
         HttpResponse<String> r = send(HttpRequest.newBuilder().DELETE(), "/api/v1/topics/" + topic + "/purposes/" + purpose, false);
         if (r.statusCode() != 204) {

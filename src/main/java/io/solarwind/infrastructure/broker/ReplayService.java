@@ -96,6 +96,7 @@ public class ReplayService implements ActiveMQServerPlugin {
     static final String DIRECT_QUEUE_PREFIX = "solarwind.direct.";
     private static final String FQQN_SEPARATOR = "::";
     private static final SimpleString DUPLICATE_ID = SimpleString.of(BrokerNames.DUPLICATE_ID_PROPERTY);
+    private static final SimpleString PARTITION_KEY = SimpleString.of(CloudEventProperties.PARTITIONKEY);
     /** How long the journal may take to confirm the staging and the copies. */
     private static final long CONFIRM_MILLIS = TimeUnit.MINUTES.toMillis(4);
     /**
@@ -249,6 +250,10 @@ public class ReplayService implements ActiveMQServerPlugin {
                 // as Artemis's own move does it (QueueImpl.makeCopy), without the original-queue headers
                 Message copy = message.copy(storage.generateID());
                 copy.removeProperty(DUPLICATE_ID); // wanted even if the purpose had the event
+                Object key = copy.getObjectProperty(PARTITION_KEY);
+                if (key != null && copy instanceof org.apache.activemq.artemis.api.core.ICoreMessage) {
+                    copy.putStringProperty(Message.HDR_GROUP_ID, SimpleString.of(key.toString())); // an ordering key, as the dispatcher sets it
+                }
                 copy.setAddress(destination);
                 copy.setRoutingType(null);
                 copy.reencode();

@@ -38,6 +38,11 @@ public final class BrokerNames {
      * listens with a non-durable subscription, so a server that is gone leaves nothing behind).
      */
     public static final String REGISTRY_CHANGES = "solarwind.registry.changes";
+    /** The topics' schemas: a last-value queue keyed by topic ({@value #SCHEMA_KEY}), the newest record of each. */
+    public static final String SCHEMAS = "solarwind.schemas";
+    public static final String SCHEMA_KEY = "solarwind_schema_topic";
+    /** Where a schema change is announced to every server (multicast, no queue of its own). */
+    public static final String SCHEMA_CHANGES = "solarwind.schemas.changes";
     /**
      * Marks a registry change sent into the dispatch stream ({@link #DISPATCH_FQQN}), where the
      * dispatcher applies it in order with the events; the broker plugin refuses it from anyone

@@ -27,6 +27,9 @@ public final class CloudEventProperties {
     public static final String TYPE = PREFIX + "type";
     public static final String TIME = PREFIX + "time";
     public static final String DATACONTENTTYPE = PREFIX + "datacontenttype";
+    public static final String DATASCHEMA = PREFIX + "dataschema";
+    /** The CloudEvents Partitioning extension: events with one key are handled in order, one at a time (an ordering key). */
+    public static final String PARTITIONKEY = PREFIX + "partitionkey";
 
     /** Source of events published over HTTP without one. */
     public static final String DEFAULT_HTTP_SOURCE = "/solarwind/http";

@@ -3,7 +3,6 @@ package io.solarwind.interfaces.rest;
 import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,9 +28,9 @@ import java.util.Set;
  * HTTP client) are not affected. See docs/security.md.
  *
  * <p>The web container authenticates before this filter runs: a refused call without credentials
- * still gets its 401, one with credentials this 403 ({@code cross-site-request}).
+ * still gets its 401, one with credentials this 403 ({@code cross-site-request}). Declared in
+ * web.xml, first on {@code /api/*}, before {@link EventIntakeFilter}.
  */
-@WebFilter(filterName = "cross-site-requests", urlPatterns = "/api/*", asyncSupported = true) // publishing answers asynchronously
 public class CrossSiteRequestFilter extends HttpFilter {
     /** The header a browser's same-origin script sends with every state-changing call. */
     public static final String HEADER = "X-SolarWind-CSRF";

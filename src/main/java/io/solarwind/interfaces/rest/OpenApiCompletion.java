@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  */
 public class OpenApiCompletion implements OASFilter {
     /** The JAX-RS resources of the API (OpenApiIT fails when one is missing here or from the document). */
-    static final List<Class<?>> RESOURCES = List.of(TopicsResource.class, BrokerResource.class, MeResource.class);
+    static final List<Class<?>> RESOURCES = List.of(TopicsResource.class, TopicSchemasResource.class, BrokerResource.class, MeResource.class);
     /** The security schemes of META-INF/openapi.yaml: a password (development) or a JWT (production). */
     static final List<String> SCHEMES = List.of("basic", "jwt");
     /** The operation's extension that lists the roles that may call it, any one of them. */

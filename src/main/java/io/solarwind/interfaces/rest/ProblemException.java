@@ -55,4 +55,9 @@ public class ProblemException extends RuntimeException {
     public String field() {
         return field;
     }
+
+    /** Members of this kind of problem beyond the standard ones (name to text), in order; none by default. */
+    public java.util.Map<String, String> extensions() {
+        return java.util.Map.of();
+    }
 }

@@ -32,7 +32,7 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
     @Override
     public Response toResponse(Exception exception) {
         if (exception instanceof ProblemException p) {
-            return problem(p.status(), p.type(), p.title(), p.getMessage(), p.field(), p.index());
+            return problem(p.status(), p.type(), p.title(), p.getMessage(), p.field(), p.index(), p.extensions());
         }
         if (exception instanceof InvalidInputException e) {
             return problem(400, "invalid-input", "Invalid input", e.getMessage(), e.field());
@@ -77,6 +77,11 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
     }
 
     static Response problem(int status, String type, String title, String detail, String field, Integer index) {
+        return problem(status, type, title, detail, field, index, java.util.Map.of());
+    }
+
+    static Response problem(int status, String type, String title, String detail, String field, Integer index,
+                            java.util.Map<String, String> extensions) {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", TYPE_PREFIX + type)
                 .add("title", title)
@@ -88,6 +93,7 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         if (index != null) {
             body.add("index", index);
         }
+        extensions.forEach(body::add);
         Response.ResponseBuilder response = Response.status(status).type(PROBLEM_JSON).entity(body.build().toString());
         if (status == 413) {
             // the rest of the body is never read: the connection ends with this answer rather than

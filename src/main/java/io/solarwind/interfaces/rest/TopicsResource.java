@@ -1,7 +1,6 @@
 package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.DeadLetters;
-import io.solarwind.application.EventPublisher;
 import io.solarwind.application.EventReplay;
 import io.solarwind.application.PurposeRegistry;
 import io.solarwind.config.Setting;
@@ -39,7 +38,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -72,7 +70,7 @@ public class TopicsResource {
     @Inject
     PurposeRegistry registry;
     @Inject
-    EventPublisher publisher;
+    EventIntake intake;
     @Inject
     EventReplay replay;
     @Inject
@@ -358,30 +356,12 @@ public class TopicsResource {
         Topic t = Topic.of(topic);
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (CloudEventsHttp.isBatch(contentType)) {
-            return CompletableFuture.completedFuture(publishBatch(t, headers, body));
+            JsonArrayBuilder ids = Json.createArrayBuilder();
+            intake.publishBatch(t, headers.getLength(), body).forEach(e -> ids.add(e.id()));
+            return CompletableFuture.completedFuture(Response.accepted(Json.createObjectBuilder().add("ids", ids).build()).build());
         }
-        int limit = Setting.EVENT_MAX_BYTES.getInt();
-        if (headers.getLength() > limit) {
-            throw tooLarge(headers.getLength(), limit, Setting.EVENT_MAX_BYTES);
-        }
-        byte[] data = readAtMost(body, headers.getLength(), limit, Setting.EVENT_MAX_BYTES);
-        Event event = CloudEventsHttp.parse(t, headers.getRequestHeaders(), contentType, data);
-        Response accepted = Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build();
-        return publisher.publishAsync(event).handle((stored, failure) -> failure == null ? accepted : problem(failure));
-    }
-
-    /** Batch mode: every event checked first, then all stored in one transaction; 202 with their ids in order. */
-    private Response publishBatch(Topic t, HttpHeaders headers, InputStream body) throws IOException {
-        int limit = Setting.HTTP_BATCH_MAX_BYTES.getInt();
-        if (headers.getLength() > limit) {
-            throw tooLarge(headers.getLength(), limit, Setting.HTTP_BATCH_MAX_BYTES);
-        }
-        byte[] data = readAtMost(body, headers.getLength(), limit, Setting.HTTP_BATCH_MAX_BYTES);
-        List<Event> events = CloudEventsHttp.parseBatch(t, data, Setting.HTTP_BATCH_MAX_EVENTS.getInt(), Setting.EVENT_MAX_BYTES.getInt());
-        publisher.publishAll(events);
-        JsonArrayBuilder ids = Json.createArrayBuilder();
-        events.forEach(e -> ids.add(e.id()));
-        return Response.accepted(Json.createObjectBuilder().add("ids", ids).build()).build();
+        return intake.publishOne(t, headers.getRequestHeaders(), contentType, headers.getLength(), body).handle((event, failure) ->
+                failure == null ? Response.accepted(Json.createObjectBuilder().add("id", event.id()).build()).build() : problem(failure));
     }
 
     /** The problem answer of a publish the broker did not confirm (a CompletionStage's failure, unwrapped). */
@@ -523,47 +503,7 @@ public class TopicsResource {
 
     /** The body, or a 413 naming {@code setting} (none: an admin body's fixed limit) once it passes {@code limit} bytes. */
     private static byte[] readAtMost(InputStream in, int limit, Setting setting) throws IOException {
-        return readAtMost(in, -1, limit, setting);
-    }
-
-    /**
-     * The body, at most {@code limit} bytes (more: 413 naming {@code setting}). With a
-     * Content-Length ({@code length} >= 0, already checked against the limit) it is read into an
-     * array of that size, without growing buffers: a publish's body is read once, at its size.
-     */
-    private static byte[] readAtMost(InputStream in, long length, int limit, Setting setting) throws IOException {
-        if (length >= 0 && length <= limit) {
-            byte[] body = in.readNBytes((int) length);
-            int more = body.length == length ? in.read() : -1;
-            if (more < 0) {
-                return body; // shorter than announced: what came (the container ends such a request)
-            }
-            // longer than announced: the container would not pass such a body on; read it as one of unknown length
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 8192);
-            out.write(body);
-            out.write(more);
-            return readRest(in, out, body.length + 1L, limit, setting);
-        }
-        return readRest(in, new ByteArrayOutputStream(8192), 0, limit, setting);
-    }
-
-    private static byte[] readRest(InputStream in, ByteArrayOutputStream out, long total, int limit, Setting setting) throws IOException {
-        if (total > limit) {
-            throw tooLarge(total, limit, setting);
-        }
-        byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            total += n;
-            if (total > limit) {
-                throw tooLarge(total, limit, setting);
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    private static ProblemException tooLarge(long size, int limit, Setting setting) {
-        return ProblemException.tooLarge("the body", size + (size > limit ? "+" : ""), limit, "bytes", setting, "body", null);
+        return EventIntake.read(in, -1, limit, setting);
     }
 
     private static ProblemException notFound(Topic t, Purpose p) {

@@ -58,6 +58,15 @@ public class BrokerTopology {
                 createIfMissing(session, QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST)
                         .setLastValue(true).setLastValueKey(BrokerNames.REGISTRY_KEY));
             }
+            createIfMissing(session, QueueConfiguration.of(BrokerNames.SCHEMAS).setAddress(BrokerNames.SCHEMAS)
+                    .setRoutingType(RoutingType.ANYCAST).setLastValue(true).setLastValueKey(BrokerNames.SCHEMA_KEY));
+            if (!session.addressQuery(SimpleString.of(BrokerNames.SCHEMA_CHANGES)).isExists()) {
+                try {
+                    session.createAddress(SimpleString.of(BrokerNames.SCHEMA_CHANGES), RoutingType.MULTICAST, false);
+                } catch (ActiveMQAddressExistsException raced) {
+                    // another server created it meanwhile: fine
+                }
+            }
             createIfMissing(session, QueueConfiguration.of(BrokerNames.DEAD_LETTER)
                     .setAddress(BrokerNames.DEAD_LETTER).setRoutingType(RoutingType.ANYCAST));
             createIfMissing(session, QueueConfiguration.of(BrokerNames.EXPIRY)
