@@ -63,6 +63,8 @@ public final class Bench {
      * with {@code push}, measured at the receiver; see {@link PushRig}. Scenarios 1 and 6.
      */
     static final String PUSH = "Solar Wind push";
+    /** Solar Wind with a filter on every purpose and an ordering key on every event ({@link JmsRig#filteredAndKeyed}). */
+    static final String FILTERED = "Solar Wind (filter, keys)";
     /** NATS JetStream (Debian's nats-server 2.9.10): acknowledged once written to the stream's file, synced on an interval (not configurable before 2.10). */
     static final String NATS = "NATS JetStream (defaults)";
     /**
@@ -118,6 +120,7 @@ public final class Bench {
         String amqp = args.getOrDefault("amqp", broker == null ? "amqp://localhost:61616" : broker.replaceFirst("^tcp:", "amqp:"));
         systems.put(AMQP, () -> new AmqpRig(amqp, http));
         systems.put(PUSH, () -> new PushRig(broker, http));
+        systems.put(FILTERED, () -> JmsRig.solarWind(broker, http).keepPurposes(keep).filteredAndKeyed());
         if (args.containsKey("systems")) {
             systems.keySet().retainAll(List.of(args.get("systems").split(",")));
         } else {
@@ -128,6 +131,7 @@ public final class Bench {
             systems.keySet().removeAll(NOT_SHARED);
             systems.remove(AMQP);
             systems.remove(PUSH); // needs solarwind.push.allowed-hosts, which bench/run.sh sets only when named
+            systems.remove(FILTERED);
         }
         if (systems.containsKey(PAIR) && (pairBroker == null || pairHttp == null)) {
             throw new IllegalArgumentException(PAIR + " needs --pair-broker and --pair-http (bench/run.sh starts the pair when --systems names it)");
@@ -239,6 +243,9 @@ public final class Bench {
         }
         if (!PushRig.runs(scenario)) {
             names.remove(PUSH);
+        }
+        if (scenario.overHttp() || scenario.shared()) {
+            names.remove(FILTERED); // a question about scenarios 1, 2, 3 and 6
         }
         if (scenario.shared()) {
             names.remove(PAIR); // scenario 4's set-up takes minutes per system, and its heap figures are the single server's

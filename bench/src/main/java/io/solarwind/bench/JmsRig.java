@@ -86,6 +86,10 @@ public final class JmsRig implements Rig {
     private boolean declared;
     /** Publishers send their time as the CloudEvents extension {@code benchsent} (see {@link #sentAsExtension}). */
     private boolean sentAsExtension;
+    /** Further members of each registration's body (see {@link #filteredAndKeyed}), or "". */
+    private String registration = "";
+    /** Publishers give each event one of this many {@code partitionkey}s in turn (0: none). */
+    private int keys;
     /** Purposes found registered already when declaring. */
     private final AtomicInteger kept = new AtomicInteger();
     /** A shared scenario's purposes stay registered at the end (see {@link #keepPurposes}). */
@@ -135,6 +139,20 @@ public final class JmsRig implements Rig {
         sentAsExtension = true;
         return this;
     }
+
+    /**
+     * Every purpose registered with a filter that every event matches ({@code {"prefix":{"type":"bench."}}},
+     * so the broker evaluates it on every copy and drops nothing) and every event published with one of
+     * {@value #KEYS} ordering keys ({@code ce_partitionkey}, so each direct purpose's copies carry a
+     * message group): what the two features cost where nothing else changes ({@link Bench#FILTERED}).
+     */
+    JmsRig filteredAndKeyed() {
+        registration = ",\"filter\":{\"prefix\":{\"type\":\"bench.\"}}";
+        keys = KEYS;
+        return this;
+    }
+
+    static final int KEYS = 100;
 
     @Override
     public void declare(Scenario scenario, String run) throws Exception {
@@ -407,7 +425,7 @@ public final class JmsRig implements Rig {
     }
 
     private void register(String topic, Scenario.Group group) throws Exception {
-        String purpose = register(client, http, topic, group, "");
+        String purpose = register(client, http, topic, group, registration);
         synchronized (registered) {
             registered.add(purpose);
         }
@@ -544,6 +562,8 @@ public final class JmsRig implements Rig {
             }
         };
         return new Publisher() {
+            private long sent;
+
             @Override
             public void publish(String topic, byte[] data) throws Exception {
                 window.acquire();
@@ -558,6 +578,9 @@ public final class JmsRig implements Rig {
                     m.setStringProperty("ce_type", topic);
                     m.setStringProperty("ce_id", UUID.randomUUID().toString());
                     m.setStringProperty("ce_source", "/bench");
+                    if (keys > 0) {
+                        m.setStringProperty("ce_partitionkey", "k" + (sent++ % keys));
+                    }
                     producer.send(inbound, m, done);
                 } else {
                     producer.send(publishTo.get(topic), m, done);
