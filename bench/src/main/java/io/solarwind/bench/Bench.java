@@ -64,7 +64,7 @@ public final class Bench {
      */
     static final String PUSH = "Solar Wind push";
     /** Solar Wind with a filter on every purpose and an ordering key on every event ({@link JmsRig#filteredAndKeyed}). */
-    static final String FILTERED = "Solar Wind (filter, keys)";
+    static final String FILTERED = "Solar Wind (filter+keys)";
     /** NATS JetStream (Debian's nats-server 2.9.10): acknowledged once written to the stream's file, synced on an interval (not configurable before 2.10). */
     static final String NATS = "NATS JetStream (defaults)";
     /**
