@@ -16,9 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * Runs each scenario against Solar Wind, the same Artemis broker used directly, and RabbitMQ,
@@ -72,17 +69,18 @@ public final class Bench {
      * Solar Wind and raw Artemis: the journal is synced (persistent sends, journal-sync-non-transactional);
      * RabbitMQ confirms a persistent message to a durable queue once written to disk (fsync, batched).
      */
-    static final Map<String, String> DURABILITY = Map.of(
-            "Solar Wind", "fsync before ack",
-            PAIR, "fsync before ack",
-            "raw Artemis", "fsync before ack",
-            "RabbitMQ", "fsync before confirm",
-            FORWARDER, "fsync before ack",
-            KAFKA, "page cache (OS flushes)",
-            KAFKA_FSYNC, "fsync before ack",
-            NATS, "page cache (synced on interval)",
-            AMQP, "fsync before ack",
-            PUSH, "fsync before ack");
+    static final Map<String, String> DURABILITY = Map.ofEntries(
+            Map.entry("Solar Wind", "fsync before ack"),
+            Map.entry(PAIR, "fsync before ack"),
+            Map.entry("raw Artemis", "fsync before ack"),
+            Map.entry("RabbitMQ", "fsync before confirm"),
+            Map.entry(FORWARDER, "fsync before ack"),
+            Map.entry(KAFKA, "page cache (OS flushes)"),
+            Map.entry(KAFKA_FSYNC, "fsync before ack"),
+            Map.entry(NATS, "page cache (synced on interval)"),
+            Map.entry(AMQP, "fsync before ack"),
+            Map.entry(PUSH, "fsync before ack"),
+            Map.entry(FILTERED, "fsync before ack"));
     /** Systems that run scenarios 1, 2, 3, 5 and 6 but not scenario 4 (not set up for 10,000 topics here). */
     private static final List<String> NOT_SHARED = List.of(KAFKA, KAFKA_FSYNC, NATS);
 
@@ -562,58 +560,13 @@ public final class Bench {
         return Double.isNaN(other) ? "" : String.format("%.2f", solarWind / other);
     }
 
-    /**
-     * One PNG, two charts: events/s of the saturated runs (the same throughput for every system
-     * says nothing about a paced run), and below it p50 and p99 latency of the paced runs (the
-     * {@code @N/s} rows), in ms.
-     */
+    /** The run's PNG ({@link Chart}): throughput of the saturated runs, latency of the paced ones. */
     private static void chart(List<Row> rows, File file) throws Exception {
-        List<String> systems = rows.stream().flatMap(r -> r.median.keySet().stream()).distinct().toList();
-        List<Row> saturated = rows.stream().filter(r -> r.scenario.ratePerSecond() <= 0).toList();
-        List<Row> paced = rows.stream().filter(r -> r.scenario.ratePerSecond() > 0).toList();
-        List<java.awt.image.BufferedImage> images = new ArrayList<>();
-        String others = String.join(", ", systems.stream().filter(s -> !s.equals("Solar Wind")).toList());
-        if (!saturated.isEmpty()) {
-            CategoryChart chart = new CategoryChartBuilder().width(1400).height(700)
-                    .title("Throughput: Solar Wind vs " + others + " (persistent 1 KB events, median of rounds)")
-                    .xAxisTitle("scenario").yAxisTitle("events/s").build();
-            List<String> scenarios = saturated.stream().map(r -> r.scenario.name()).toList();
-            for (String system : systems) {
-                chart.addSeries(system, scenarios, saturated.stream()
-                        .map(r -> (Number) (r.median.containsKey(system) ? r.median.get(system).eventsPerSecond() : 0)).toList());
-            }
-            chart.getStyler().setXAxisLabelRotation(20);
-            images.add(BitmapEncoder.getBufferedImage(chart));
+        List<Chart.Point> points = new ArrayList<>();
+        for (Row row : rows) {
+            row.median.forEach((system, r) -> points.add(new Chart.Point(row.scenario.name(), Math.max(0, row.scenario.ratePerSecond()),
+                    system, r.eventsPerSecond(), r.p(50), r.p(99))));
         }
-        for (int percentile : new int[] {50, 99}) {
-            if (paced.isEmpty()) {
-                break;
-            }
-            CategoryChart chart = new CategoryChartBuilder().width(1400).height(450)
-                    .title("Latency at a set rate: p" + percentile + ", publish to handler (ms, lower is better; median round)")
-                    .xAxisTitle("scenario").yAxisTitle("p" + percentile + " ms").build();
-            List<String> scenarios = paced.stream().map(r -> r.scenario.name()).toList();
-            for (String system : systems) {
-                chart.addSeries(system, scenarios, paced.stream().map(r -> {
-                    Result result = r.median.get(system);
-                    return (Number) (result == null || Double.isNaN(result.p(percentile)) ? 0 : result.p(percentile));
-                }).toList());
-            }
-            images.add(BitmapEncoder.getBufferedImage(chart));
-        }
-        if (images.isEmpty()) {
-            return;
-        }
-        int width = images.stream().mapToInt(java.awt.image.BufferedImage::getWidth).max().orElse(1);
-        int height = images.stream().mapToInt(java.awt.image.BufferedImage::getHeight).sum();
-        java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = both.createGraphics();
-        int y = 0;
-        for (java.awt.image.BufferedImage image : images) {
-            g.drawImage(image, 0, y, null);
-            y += image.getHeight();
-        }
-        g.dispose();
-        javax.imageio.ImageIO.write(both, "png", file);
+        Chart.draw(points, file);
     }
 }
