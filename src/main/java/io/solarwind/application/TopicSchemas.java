@@ -152,9 +152,14 @@ public class TopicSchemas {
         return true;
     }
 
-    /** Whether any topic has a schema: when none has, the dispatcher skips the look-up altogether. */
+    /** Whether any topic has a schema. */
     public boolean isEmpty() {
         return byTopic.isEmpty();
+    }
+
+    /** Whether the topic has a schema: a map look-up, so an event of a topic without one costs nothing more. */
+    public boolean hasSchema(String topic) {
+        return byTopic.containsKey(topic);
     }
 
     /**

@@ -323,7 +323,8 @@ public class Dispatcher {
             }
             return; // no purpose on this topic: dropped from dispatch
         }
-        if (!schemas.isEmpty() && !core.containsProperty(VIA)) { // an HTTP event was checked before it was accepted
+        // an HTTP event was checked before it was accepted; only a topic with a schema reads the data
+        if (schemas.hasSchema(topic) && !core.containsProperty(VIA)) {
             TopicSchemas.Violation violation = schemas.check(topic, event.getStringProperty(CloudEventProperties.DATASCHEMA),
                     event.getStringProperty(CloudEventProperties.DATACONTENTTYPE), dataOf(event));
             if (violation != null) {
