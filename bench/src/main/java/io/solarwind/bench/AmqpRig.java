@@ -14,8 +14,6 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
@@ -130,19 +128,8 @@ public final class AmqpRig implements Rig {
         Destination inbound = session.createTopic("solarwind.inbound");
         MessageProducer producer = session.createProducer(inbound);
         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-        Semaphore window = new Semaphore(WINDOW);
-        CompletionListener done = new CompletionListener() {
-            @Override
-            public void onCompletion(Message message) {
-                window.release();
-            }
-
-            @Override
-            public void onException(Message message, Exception exception) {
-                window.release();
-                exception.printStackTrace();
-            }
-        };
+        SendWindow window = new SendWindow(WINDOW);
+        CompletionListener done = window.listener();
         return new Publisher() {
             @Override
             public void publish(String topic, byte[] data) throws Exception {
@@ -160,10 +147,7 @@ public final class AmqpRig implements Rig {
 
             @Override
             public void flush() throws Exception {
-                if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("sends not confirmed within 60 s");
-                }
-                window.release(WINDOW);
+                window.flush();
             }
 
             @Override

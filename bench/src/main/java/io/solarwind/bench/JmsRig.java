@@ -22,8 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
@@ -548,19 +546,8 @@ public final class JmsRig implements Rig {
         MessageProducer producer = session.createProducer(null);
         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         Destination inbound = session.createTopic("solarwind.inbound");
-        Semaphore window = new Semaphore(WINDOW);
-        CompletionListener done = new CompletionListener() {
-            @Override
-            public void onCompletion(Message message) {
-                window.release();
-            }
-
-            @Override
-            public void onException(Message message, Exception exception) {
-                window.release();
-                exception.printStackTrace();
-            }
-        };
+        SendWindow window = new SendWindow(WINDOW);
+        CompletionListener done = window.listener();
         return new Publisher() {
             private long sent;
 
@@ -589,10 +576,7 @@ public final class JmsRig implements Rig {
 
             @Override
             public void flush() throws Exception {
-                if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("sends not confirmed within 60 s");
-                }
-                window.release(WINDOW);
+                window.flush();
             }
 
             @Override
