@@ -47,6 +47,10 @@ final class LibertyServer {
         return wlp.resolve("usr/servers").resolve(name);
     }
 
+    String name() {
+        return name;
+    }
+
     /** {@code server start}, then waits for {@code /health/ready}; returns how long both took in ms. */
     long start(Duration timeout) throws IOException, InterruptedException {
         long began = System.nanoTime();

@@ -271,6 +271,55 @@ final class OnceSetup implements AutoCloseable {
         }
     }
 
+    /**
+     * The transactions prepared on the broker and not yet committed or rolled back (management
+     * {@code listPreparedTransactions}): a handler's branch in doubt, whose event and fired events wait
+     * for Liberty's recovery. Empty when there are none; the error's text when the broker cannot say.
+     */
+    String preparedOnBroker() {
+        ActiveMQConnectionFactory factory = Access.jmsFactory(broker.url());
+        try (Connection c = Access.jms(factory); QueueSession s = ((QueueConnection) c).createQueueSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            c.start();
+            QueueRequestor requestor = new QueueRequestor(s, s.createQueue("activemq.management"));
+            Message request = s.createMessage();
+            JMSManagementHelper.putOperationInvocation(request, "broker", "listPreparedTransactions");
+            Message reply = requestor.request(request);
+            Object result = JMSManagementHelper.getResult(reply);
+            if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
+                return "(listPreparedTransactions failed: " + result + ")";
+            }
+            return result instanceof Object[] list ? String.join("; ", java.util.Arrays.stream(list).map(String::valueOf).toList()) : String.valueOf(result);
+        } catch (Exception e) {
+            return "(listPreparedTransactions failed: " + e + ")";
+        } finally {
+            factory.close();
+        }
+    }
+
+    /**
+     * For a failed run: the transaction manager's and adapter's lines (WTRN, J2CA, CNTR, AMQ warnings)
+     * of every handler server log kept (each kill's copy and the running server's), into the report.
+     */
+    void reportTransactionLog() {
+        List<Path> files = new ArrayList<>();
+        try (var kept = Files.list(logs); var current = Files.list(handlers.serverDir().resolve("logs"))) {
+            kept.filter(f -> f.getFileName().toString().startsWith(handlers.name() + "-messages")).sorted().forEach(files::add);
+            current.filter(f -> f.getFileName().toString().startsWith("messages")).sorted().forEach(files::add);
+        } catch (IOException e) {
+            report.line("(handler server logs not readable: " + e + ")");
+        }
+        java.util.regex.Pattern wanted = java.util.regex.Pattern.compile("WTRN|J2CA|CNTR0020|AMQ[0-9]+[WE]|AMQ21|AMQ22");
+        for (Path file : files) {
+            try {
+                List<String> lines = Files.readAllLines(file).stream().filter(l -> wanted.matcher(l).find()).toList();
+                report.line("-- " + file.getFileName() + ": " + lines.size() + " transaction or adapter lines");
+                lines.stream().limit(40).forEach(l -> report.line("   " + (l.length() > 400 ? l.substring(0, 400) + "..." : l)));
+            } catch (IOException e) {
+                report.line("(" + file + " not readable: " + e + ")");
+            }
+        }
+    }
+
     java.sql.Connection db() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + dbPort + "/balances", "solarwind", "");
     }
