@@ -21,8 +21,14 @@ public interface PurposeDestinations {
     /** Deletes the destination of a registration, with the events still waiting in it. */
     void remove(Registration registration);
 
-    /** What the broker reports about the destination now. */
+    /** What the broker reports about the destination now (a direct purpose: all its versions' queues together). */
     DestinationStatus status(Registration registration);
+
+    /**
+     * What the broker reports about each version's queue of a direct purpose, in the order the versions
+     * were registered (a fanout purpose's versions share its topic: zeros).
+     */
+    java.util.Map<String, DestinationStatus> versionStatus(Registration registration);
 
     /** Events waiting in a destination and instances consuming from it. */
     record DestinationStatus(long pending, int consumers) {

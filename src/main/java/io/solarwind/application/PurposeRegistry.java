@@ -4,6 +4,7 @@ import io.solarwind.domain.Exchange;
 import io.solarwind.config.Setting;
 import io.solarwind.domain.Purpose;
 import io.solarwind.domain.PurposeFilter;
+import io.solarwind.domain.PurposeVersions;
 import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
@@ -167,21 +168,42 @@ public class PurposeRegistry {
      */
     public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push,
                             PurposeFilter filter) {
+        return register(topic, purpose, exchange, redelivery, push, filter, null);
+    }
+
+    /**
+     * Registers a purpose as {@link #register(Topic, Purpose, Exchange, Redelivery, Push, PurposeFilter)} does,
+     * with a version its instances implement: a new purpose has {@code version} alone (active); an existing one
+     * keeps its versions when {@code version} is null or one of them, and gets {@code version} as one more
+     * otherwise, not active: a direct purpose's new version gets a queue of its own, which receives events
+     * from the cut-over to it on ({@link #cutOver}).
+     *
+     * @param version the version asked for, or null for {@value PurposeVersions#DEFAULT} (a new purpose) or no change
+     * @throws VersionConflictException when a pushed purpose would get a second version, or a purpose too many
+     */
+    public Outcome register(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push,
+                            PurposeFilter filter, String version) {
         requireLoaded();
+        if (version != null) {
+            PurposeVersions.check(version);
+        }
         synchronized (writes) {
             ConcurrentRegistryChangeException last = null;
             for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
                 try {
-                    return registerOnce(topic, purpose, exchange, redelivery, push, filter);
+                    return registerOnce(topic, purpose, exchange, redelivery, push, filter, version);
                 } catch (ConcurrentRegistryChangeException e) {
                     last = e;
                     refresh();
                     // a destination made for this attempt that the winner does not use would take events for no one
                     Optional<Registration> winner = find(topic, purpose);
                     if (winner.isEmpty() || winner.get().exchange() != exchange) {
-                        removeQuietly(new Registration(topic, purpose, exchange, ANY_POLICY, Instant.now()), e);
-                    } else if (exchange == Exchange.DIRECT && !PurposeFilter.same(winner.get().filter(), filter)) {
-                        // this attempt gave the queue its own filter (creating or healing it): give it the winner's
+                        removeQuietly(new Registration(topic, purpose, exchange, ANY_POLICY, Instant.now(), null, null,
+                                PurposeVersions.first(version == null ? PurposeVersions.DEFAULT : version, Instant.now())), e);
+                    } else if (exchange == Exchange.DIRECT && (!PurposeFilter.same(winner.get().filter(), filter)
+                            || version != null && !winner.get().versions().has(version))) {
+                        // this attempt gave the queues its own filters (creating or healing them): give them the winner's
+                        // (a version's queue the winner does not know takes nothing: no event is marked with its version)
                         healQuietly(winner.get(), e);
                     }
                 }
@@ -191,7 +213,7 @@ public class PurposeRegistry {
     }
 
     private Outcome registerOnce(Topic topic, Purpose purpose, Exchange exchange, Redelivery redelivery, Push push,
-                                 PurposeFilter filter) {
+                                 PurposeFilter filter, String version) {
         Optional<Registration> existing = find(topic, purpose);
         if (existing.isPresent()) {
             Registration current = existing.get();
@@ -205,14 +227,31 @@ public class PurposeRegistry {
             if (filter != null && !filter.equals(current.filter())) {
                 throw new FilterConflictException(current, filter);
             }
-            if (redelivery == null || redelivery.equals(current.redelivery())) {
+            boolean newVersion = version != null && !current.versions().has(version);
+            if (newVersion && current.pushes()) {
+                throw new VersionConflictException(current, "a pushed purpose has one version (its URL is its one instance);"
+                        + " it cannot take version " + version + " beside " + current.versions().names());
+            }
+            if ((redelivery == null || redelivery.equals(current.redelivery())) && !newVersion) {
                 // the broker side again (idempotent): heals a destination whose settings were lost
                 // or predate this version, as each handler deployment registers its purposes
                 destinations.create(current, addressPolicy(current));
                 return new Outcome(current, false);
             }
-            requireTopicDelays(topic, purpose, exchange, redelivery);
-            Registration changed = current.withRedelivery(redelivery);
+            Registration changed = current;
+            if (redelivery != null && !redelivery.equals(current.redelivery())) {
+                requireTopicDelays(topic, purpose, exchange, redelivery);
+                changed = changed.withRedelivery(redelivery);
+            }
+            if (newVersion) {
+                try {
+                    changed = changed.withVersions(current.versions().with(version, Instant.now()));
+                } catch (IllegalStateException tooMany) {
+                    throw new VersionConflictException(current, tooMany.getMessage() + " (" + PurposeVersions.MAX_VERSIONS
+                            + "); delete the purpose and register it again with the versions still in use");
+                }
+            }
+            // a new version's queue (taking nothing until the cut-over to it) before the record that names it
             destinations.create(changed, addressPolicy(changed));
             write(RegistryChange.saved(changed, versionOf(topic, purpose) + 1));
             return new Outcome(changed, false);
@@ -221,8 +260,10 @@ public class PurposeRegistry {
         Redelivery policy = redelivery != null ? redelivery
                 : sibling.map(Registration::redelivery).orElseGet(PurposeRegistry::defaultRedelivery);
         requireTopicDelays(topic, purpose, exchange, policy);
-        Registration registration = new Registration(topic, purpose, exchange, policy, Instant.now(),
-                push == null || push.secret() != null ? push : push.withSecret(Push.newSecret()), filter);
+        Instant now = Instant.now();
+        Registration registration = new Registration(topic, purpose, exchange, policy, now,
+                push == null || push.secret() != null ? push : push.withSecret(Push.newSecret()), filter,
+                PurposeVersions.first(version == null ? PurposeVersions.DEFAULT : version, now));
         destinations.create(registration, addressPolicy(registration));
         try {
             write(RegistryChange.saved(registration, versionOf(topic, purpose) + 1));
@@ -234,6 +275,51 @@ public class PurposeRegistry {
             throw e;
         }
         return new Outcome(registration, true);
+    }
+
+    /**
+     * Makes {@code version} the active version of a direct purpose: from this change on, in the order of the
+     * dispatch stream, the dispatcher routes the purpose's events to that version's queue; what the other
+     * versions' queues hold stays theirs, for their instances to finish. Cutting over to the version that was
+     * active before is the rollback. Empty when there is no such purpose.
+     *
+     * @throws VersionConflictException for a fanout purpose (no cut-over: every instance gets a copy) or an unknown version
+     * @throws RegistryConflictException when other servers changed the key during every attempt
+     */
+    public Optional<Registration> cutOver(Topic topic, Purpose purpose, String version) {
+        requireLoaded();
+        PurposeVersions.check(version);
+        synchronized (writes) {
+            ConcurrentRegistryChangeException last = null;
+            for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
+                Optional<Registration> existing = find(topic, purpose);
+                if (existing.isEmpty()) {
+                    return existing;
+                }
+                Registration current = existing.get();
+                if (current.exchange() != Exchange.DIRECT) {
+                    throw new VersionConflictException(current, "a fanout purpose has no cut-over: every instance connected gets"
+                            + " a copy of each event, whatever its version");
+                }
+                if (!current.versions().has(version)) {
+                    throw new VersionConflictException(current, "it has no version " + version + " (it has "
+                            + current.versions().names() + "); a version is registered by an instance declaring it, or by a PUT"
+                            + " with \"purposeVersion\"");
+                }
+                if (current.versions().active().equals(version)) {
+                    return existing;
+                }
+                Registration changed = current.withVersions(current.versions().cutOver(version, Instant.now()));
+                try {
+                    write(RegistryChange.saved(changed, versionOf(topic, purpose) + 1));
+                    return Optional.of(changed);
+                } catch (ConcurrentRegistryChangeException e) {
+                    last = e;
+                    refresh();
+                }
+            }
+            throw new RegistryConflictException(RegistryChange.keyOf(topic, purpose), CONCURRENT_ATTEMPTS, last);
+        }
     }
 
     /** Stores a change (and so announces it), then applies it here. */
@@ -358,6 +444,11 @@ public class PurposeRegistry {
     public List<Registration> purposesOf(Topic topic) {
         requireLoaded();
         return sortedByPurpose(routes(topic.name()));
+    }
+
+    /** What the broker reports about each version's queue, in registration order. */
+    public Map<String, PurposeDestinations.DestinationStatus> versionStatus(Registration registration) {
+        return destinations.versionStatus(registration);
     }
 
     public DestinationStatusView status(Registration registration) {

@@ -57,6 +57,10 @@ import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
  * over them (docs/concepts.md, "Ordering keys"). Set here, on the copy, so it holds whatever
  * protocol published the event (an AMQP message's group is its own header, not a property).
  *
+ * <p><b>Versions.</b> A direct purpose with several versions ({@link io.solarwind.domain.PurposeVersions}) has a
+ * queue per version on the topic's address; the copy carries the purpose's active version, as this
+ * dispatcher knows it at that point of the stream, and only that version's queue takes it.
+ *
  * <p>Consuming events and sending their copies happen in one local transaction per
  * batch: a crash before the commit rolls back both, the events come back and are
  * dispatched again, so no copy is lost and none is sent twice. An event whose topic is
@@ -343,6 +347,10 @@ public class Dispatcher {
         }
         tally.dispatched++;
         Targets targets = targetsOf(topic, routes);
+        // Versions: each direct purpose with several versions gets the event in its active version's queue alone.
+        for (VersionMark mark : targets.marks) {
+            core.putStringProperty(mark.property, mark.version);
+        }
         for (Destination target : targets.destinations) {
             producer.send(target, event);
         }
@@ -397,7 +405,10 @@ public class Dispatcher {
                 .map(BrokerTopology::existingTopic).toArray(Destination[]::new);
         Filtered[] filtered = routes.stream().filter(r -> r.exchange() != Exchange.DIRECT && r.filters())
                 .map(r -> new Filtered(compile(r), BrokerTopology.existingTopic(r.address()))).toArray(Filtered[]::new);
-        targets = new Targets(routes, destinations, filtered);
+        VersionMark[] marks = routes.stream().filter(Registration::routesByVersion)
+                .map(r -> new VersionMark(SimpleString.of(r.versionProperty()), SimpleString.of(r.versions().active())))
+                .toArray(VersionMark[]::new);
+        targets = new Targets(routes, destinations, filtered, marks);
         targetsByTopic.put(topic, targets);
         return targets;
     }
@@ -419,7 +430,15 @@ public class Dispatcher {
      * (direct purposes filter at their queues), to each of {@code filtered} (fanout purposes with
      * a filter) the events its filter matches.
      */
-    private record Targets(List<Registration> routes, Destination[] destinations, Filtered[] filtered) {
+    private record Targets(List<Registration> routes, Destination[] destinations, Filtered[] filtered, VersionMark[] marks) {
+    }
+
+    /**
+     * A direct purpose with several versions: the property each event carries with its active version, which
+     * only that version's queue takes ({@link Registration#queueSelector}). The registry's changes reach the
+     * dispatcher in order with the events, so a cut-over holds from an exact point of the stream.
+     */
+    private record VersionMark(SimpleString property, SimpleString version) {
     }
 
     /** A fanout purpose's address with its compiled filter. */

@@ -101,6 +101,13 @@ class PurposeRegistryTest {
         public DestinationStatus status(Registration r) {
             return new DestinationStatus(0, 0);
         }
+
+        @Override
+        public Map<String, DestinationStatus> versionStatus(Registration r) {
+            Map<String, DestinationStatus> none = new LinkedHashMap<>();
+            r.versions().names().forEach(v -> none.put(v, new DestinationStatus(0, 0)));
+            return none;
+        }
     }
 
     static final Redelivery POLICY = new Redelivery(5, 1000, 2.0, 60_000);
@@ -378,5 +385,68 @@ class PurposeRegistryTest {
         assertTrue(registry.unregister(video, Purpose.of("eu")));
         io.solarwind.domain.PurposeFilter us = filter("{\"prefix\":{\"subject\":\"us-\"}}");
         assertEquals(us, registry.register(video, Purpose.of("eu"), Exchange.DIRECT, POLICY, null, us).registration().filter());
+    }
+
+    @Test
+    void aNewVersionIsAddedBesideTheActiveOneAndTakesEventsFromTheCutOver() {
+        Purpose encode = Purpose.of("encode");
+        Registration v1 = registry.register(video, encode, Exchange.DIRECT, POLICY).registration();
+        assertEquals(List.of("1"), v1.versions().names());
+        assertFalse(v1.routesByVersion(), "one version: the dispatcher marks nothing");
+
+        Registration both = registry.register(video, encode, Exchange.DIRECT, null, null, null, "2").registration();
+        assertEquals(List.of("1", "2"), both.versions().names());
+        assertEquals("1", both.versions().active(), "a new version is not active until the cut-over");
+        assertTrue(both.routesByVersion());
+        assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode", both.destination());
+        assertEquals("(solarwind_pv_encode IS NULL OR solarwind_pv_encode = '1')", both.queueSelector("1"),
+                "the base version's queue also takes the events a dispatcher marked before it knew of version 2");
+        assertEquals("solarwind_pv_encode = '2'", both.queueSelector("2"));
+        assertEquals("create solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode", broker.calls.get(broker.calls.size() - 2),
+                "the destinations (both queues) are made before the record names the version");
+
+        Registration cut = registry.cutOver(video, encode, "2").orElseThrow();
+        assertEquals("2", cut.versions().active());
+        assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode~2", cut.destination());
+        assertEquals(1, cut.versions().cutovers().size());
+        assertEquals("1", cut.versions().cutovers().get(0).from());
+        assertEquals(cut, registry.routes("video.uploaded").get(0), "the dispatcher's route has the cut-over");
+
+        Registration back = registry.cutOver(video, encode, "1").orElseThrow();
+        assertEquals("1", back.versions().active(), "the rollback is a cut-over back");
+        assertEquals(2, back.versions().cutovers().size());
+        assertEquals(back, registry.cutOver(video, encode, "1").orElseThrow(), "cutting over to the active version changes nothing");
+        assertEquals(2, registry.find(video, encode).orElseThrow().versions().cutovers().size());
+
+        Registration again = registry.register(video, encode, Exchange.DIRECT, null, null, null, "2").registration();
+        assertEquals(back, again, "a version registered again (an instance restarting) changes nothing");
+    }
+
+    @Test
+    void versionChangesTheDesignCannotTakeAreRefused() {
+        Purpose encode = Purpose.of("encode");
+        registry.register(video, encode, Exchange.DIRECT, POLICY);
+        VersionConflictException unknown = assertThrows(VersionConflictException.class, () -> registry.cutOver(video, encode, "3"));
+        assertTrue(unknown.getMessage().contains("no version 3"), unknown.getMessage());
+        registry.register(video, Purpose.of("audit"), Exchange.FANOUT, POLICY, null, null, "1");
+        registry.register(video, Purpose.of("audit"), Exchange.FANOUT, null, null, null, "2");
+        assertEquals(List.of("1", "2"), registry.find(video, Purpose.of("audit")).orElseThrow().versions().names(),
+                "a fanout purpose's versions are recorded");
+        assertFalse(registry.find(video, Purpose.of("audit")).orElseThrow().routesByVersion(), "and every instance gets a copy");
+        VersionConflictException fanout = assertThrows(VersionConflictException.class, () -> registry.cutOver(video, Purpose.of("audit"), "2"));
+        assertTrue(fanout.getMessage().contains("fanout"), fanout.getMessage());
+        assertTrue(registry.cutOver(video, Purpose.of("missing"), "1").isEmpty());
+        assertThrows(io.solarwind.domain.InvalidInputException.class, () -> registry.cutOver(video, encode, "no spaces"));
+        assertThrows(io.solarwind.domain.InvalidInputException.class,
+                () -> registry.register(video, encode, Exchange.DIRECT, null, null, null, "../2"));
+    }
+
+    @Test
+    void aPurposeMayBeginWithAnotherVersionThanOne() {
+        Registration v2 = registry.register(video, Purpose.of("encode"), Exchange.DIRECT, POLICY, null, null, "2").registration();
+        assertEquals(List.of("2"), v2.versions().names());
+        assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode~2", v2.destination());
+        assertFalse(v2.routesByVersion());
+        assertEquals(List.of("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode~2"), broker.destinations);
     }
 }

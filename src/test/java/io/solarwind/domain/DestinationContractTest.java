@@ -15,6 +15,10 @@ class DestinationContractTest {
             Registration r = new Registration(Topic.of(topic), Purpose.of(purpose), exchange, new Redelivery(1, 0, 1, 0), java.time.Instant.EPOCH);
             assertEquals(r.destination(), PurposeDestination.name(topic, purpose,
                     io.solarwind.handler.Exchange.valueOf(exchange.name())));
+            for (String version : new String[] {"1", "2", "2.1.0", "v3-beta_1"}) {
+                assertEquals(r.versionDestination(version), PurposeDestination.name(topic, purpose,
+                        io.solarwind.handler.Exchange.valueOf(exchange.name()), version), "version " + version);
+            }
         }
     }
 }

@@ -53,6 +53,16 @@ public @interface Purpose {
     @Nonbinding
     double redeliveryMultiplier() default 0;
 
+    /**
+     * The version of the purpose this bean implements ("1" when it declares none). A direct purpose's
+     * versions each have a queue: a new version's instances get events once Solar Wind is cut over to it
+     * ({@code POST /api/v1/topics/{topic}/purposes/{purpose}/cutover}), while the old version's finish what
+     * they hold, so each event is handled by one version (docs/concepts.md, "Versions"). A fanout purpose's
+     * instances all get a copy, whatever their version.
+     */
+    @Nonbinding
+    String version() default "1";
+
     /** Events this instance handles at once (JMS sessions); fanout instances always use 1, to see each event once. */
     @Nonbinding
     int concurrency() default 1;

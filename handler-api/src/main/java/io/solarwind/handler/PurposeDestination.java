@@ -15,7 +15,19 @@ public final class PurposeDestination {
     }
 
     public static String name(String topic, String purpose, Exchange exchange) {
+        return name(topic, purpose, exchange, "1");
+    }
+
+    /**
+     * The destination of a version's instances: a direct purpose's version "1" has the purpose's queue
+     * (as above), each other version the queue {@code solarwind.direct.<topic>.<purpose>~<version>} on the
+     * same address; a fanout purpose's versions share its JMS topic.
+     */
+    public static String name(String topic, String purpose, Exchange exchange, String version) {
         String own = "solarwind." + exchange.name().toLowerCase(Locale.ROOT) + "." + topic + "." + purpose;
-        return exchange == Exchange.DIRECT ? "solarwind.topic." + topic + "::" + own : own;
+        if (exchange != Exchange.DIRECT) {
+            return own;
+        }
+        return "solarwind.topic." + topic + "::" + own + ("1".equals(version) ? "" : "~" + version);
     }
 }

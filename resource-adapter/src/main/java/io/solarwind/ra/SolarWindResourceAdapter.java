@@ -69,7 +69,8 @@ public class SolarWindResourceAdapter extends ActiveMQResourceAdapter {
             String name = (String) attribute(purpose, "name");
             Exchange exchange = Exchange.valueOf(attribute(purpose, "exchange").toString());
             int concurrency = (Integer) attribute(purpose, "concurrency");
-            String destination = PurposeDestination.name(topic, name, exchange);
+            String version = versionOf(purpose);
+            String destination = PurposeDestination.name(topic, name, exchange, version);
             activation.setUseJNDI(false);
             activation.setDestination(destination);
             if (exchange == Exchange.DIRECT) {
@@ -82,7 +83,7 @@ public class SolarWindResourceAdapter extends ActiveMQResourceAdapter {
             }
             activation.validate();
             LOG.info(() -> "Solar Wind handler " + bean.getName() + " consumes " + destination
-                    + " (purpose '" + name + "' on topic '" + topic + "', " + exchange.name().toLowerCase() + ")");
+                    + " (purpose '" + name + "' version " + version + " on topic '" + topic + "', " + exchange.name().toLowerCase() + ")");
         }
         super.endpointActivation(factory, spec);
     }
@@ -96,6 +97,16 @@ public class SolarWindResourceAdapter extends ActiveMQResourceAdapter {
             }
         }
         return null;
+    }
+
+    /** The bean's {@code @Purpose(version)}; "1" for a bean built with a handler API that had none. */
+    static String versionOf(Annotation purpose) throws ResourceException {
+        try {
+            purpose.annotationType().getMethod("version");
+        } catch (NoSuchMethodException older) {
+            return "1";
+        }
+        return (String) attribute(purpose, "version");
     }
 
     private static Object attribute(Annotation annotation, String name) throws ResourceException {

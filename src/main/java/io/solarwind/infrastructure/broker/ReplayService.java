@@ -90,7 +90,10 @@ public class ReplayService implements ActiveMQServerPlugin {
      */
     static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     /** A purpose name, as {@code io.solarwind.domain.Purpose} checks it. */
-    static final Pattern PURPOSE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+    static final Pattern PURPOSE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}(~[A-Za-z0-9][A-Za-z0-9._-]{0,31})?");
+    /** A version mark: the property naming a purpose's version, and the version (Registration.versionProperty). */
+    static final Pattern MARK_PROPERTY = Pattern.compile("solarwind_pv_[A-Za-z0-9_$]{1,100}");
+    static final Pattern MARK_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
     /** Address and queue prefixes of a direct purpose, as {@code io.solarwind.domain.Registration} names them. */
     static final String TOPIC_ADDRESS_PREFIX = "solarwind.topic.";
     static final String DIRECT_QUEUE_PREFIX = "solarwind.direct.";
@@ -212,6 +215,15 @@ public class ReplayService implements ActiveMQServerPlugin {
      * calling thread, whose storage operation context it waits on and clears: not a session's.
      */
     long replay(ActiveMQServer activeMQServer, String source, String destination, String filter) throws Exception {
+        return replay(activeMQServer, source, destination, filter, null, null);
+    }
+
+    /**
+     * Copies as {@link #replay(ActiveMQServer, String, String, String)} does, each copy marked with
+     * {@code markProperty = markVersion} when given: a version's queue takes only events marked with its version.
+     */
+    long replay(ActiveMQServer activeMQServer, String source, String destination, String filter, String markProperty,
+                String markVersion) throws Exception {
         StorageManager storage = activeMQServer.getStorageManager();
         SimpleString staging = SimpleString.of(STAGING_PREFIX + UUID.randomUUID());
         activeMQServer.createQueue(QueueConfiguration.of(staging).setRoutingType(RoutingType.ANYCAST)
@@ -222,7 +234,7 @@ public class ReplayService implements ActiveMQServerPlugin {
             // no file-date bounds: a retention file's date is when it was closed, not when its events came
             activeMQServer.replay(null, null, source, staging.toString(), filter);
             capture.remove();
-            return copyInOrder(activeMQServer, staged.messages, SimpleString.of(destination));
+            return copyInOrder(activeMQServer, staged.messages, SimpleString.of(destination), markProperty, markVersion);
         } finally {
             capture.remove();
             try {
@@ -241,8 +253,8 @@ public class ReplayService implements ActiveMQServerPlugin {
     }
 
     /** Routes a copy of each message, in list order, to {@code destination} in one transaction. */
-    private static long copyInOrder(ActiveMQServer activeMQServer, List<Message> messages, SimpleString destination)
-            throws Exception {
+    private static long copyInOrder(ActiveMQServer activeMQServer, List<Message> messages, SimpleString destination,
+                                    String markProperty, String markVersion) throws Exception {
         StorageManager storage = activeMQServer.getStorageManager();
         Transaction tx = new TransactionImpl(storage);
         try {
@@ -253,6 +265,9 @@ public class ReplayService implements ActiveMQServerPlugin {
                 Object key = copy.getObjectProperty(PARTITION_KEY);
                 if (key != null && copy instanceof org.apache.activemq.artemis.api.core.ICoreMessage) {
                     copy.putStringProperty(Message.HDR_GROUP_ID, SimpleString.of(key.toString())); // an ordering key, as the dispatcher sets it
+                }
+                if (markProperty != null) {
+                    copy.putStringProperty(SimpleString.of(markProperty), SimpleString.of(markVersion));
                 }
                 copy.setAddress(destination);
                 copy.setRoutingType(null);
@@ -326,6 +341,20 @@ public class ReplayService implements ActiveMQServerPlugin {
          */
         public long replay(String topic, String destination, long fromMillis, long toMillis, String selector)
                 throws InterruptedException {
+            return replay(topic, destination, fromMillis, toMillis, selector, null, null);
+        }
+
+        /**
+         * Copies, as {@link #replay(String, String, long, long, String)} does, each copy marked with the version of
+         * the purpose whose queue {@code destination} is ({@code markProperty = markVersion}, both null: none):
+         * a direct purpose with several versions has a queue per version, each taking only its version's events.
+         */
+        public long replay(String topic, String destination, long fromMillis, long toMillis, String selector,
+                           String markProperty, String markVersion) throws InterruptedException {
+            if ((markProperty == null) != (markVersion == null) || markProperty != null
+                    && (!MARK_PROPERTY.matcher(markProperty).matches() || !MARK_VERSION.matcher(markVersion).matches())) {
+                throw new IllegalArgumentException("not a version mark: " + markProperty + " = " + markVersion);
+            }
             if (topic == null || !TOPIC.matcher(topic).matches()) {
                 throw new IllegalArgumentException("not a topic: " + topic);
             }
@@ -348,7 +377,7 @@ public class ReplayService implements ActiveMQServerPlugin {
                 }
                 filter = filter + " AND (" + selector + ")";
             }
-            return runOnOwnThread(topic, destination, filter);
+            return runOnOwnThread(topic, destination, filter, markProperty, markVersion);
         }
 
         private void checkDirectQueueOf(String topic, String destination) {
@@ -358,7 +387,7 @@ public class ReplayService implements ActiveMQServerPlugin {
             if (destination == null || !destination.startsWith(fqqnPrefix)
                     || !PURPOSE.matcher(destination.substring(fqqnPrefix.length())).matches()) {
                 throw new IllegalArgumentException("not a direct purpose's queue of topic " + topic + ": " + destination
-                        + " (expected " + fqqnPrefix + "<purpose>)");
+                        + " (expected " + fqqnPrefix + "<purpose> or " + fqqnPrefix + "<purpose>~<version>)");
             }
             String queueName = destination.substring(address.length() + FQQN_SEPARATOR.length());
             Queue queue = server.locateQueue(queueName);
@@ -367,11 +396,12 @@ public class ReplayService implements ActiveMQServerPlugin {
             }
         }
 
-        private long runOnOwnThread(String topic, String destination, String filter) throws InterruptedException {
+        private long runOnOwnThread(String topic, String destination, String filter, String markProperty, String markVersion)
+                throws InterruptedException {
             CompletableFuture<Long> done = new CompletableFuture<>();
             Thread worker = new Thread(() -> {
                 try {
-                    done.complete(plugin.replay(server, BrokerNames.INBOUND, destination, filter));
+                    done.complete(plugin.replay(server, BrokerNames.INBOUND, destination, filter, markProperty, markVersion));
                 } catch (Throwable e) {
                     done.completeExceptionally(e);
                 }

@@ -50,8 +50,11 @@ public class RetentionReplay implements EventReplay {
     public long replay(Registration registration, Instant from, Instant to) {
         String destination = registration.destination();
         String selector = registration.filter() == null ? null : registration.filter().selector();
+        // a purpose with several versions: into the active version's queue, which takes only the events marked with its version
+        String markProperty = registration.routesByVersion() ? registration.versionProperty() : null;
+        String markVersion = registration.routesByVersion() ? registration.versions().active() : null;
         return broker.admin("Replay into " + destination, session -> replay(session, registration.topic().name(),
-                destination, from.toEpochMilli(), to.toEpochMilli(), selector));
+                destination, from.toEpochMilli(), to.toEpochMilli(), selector, markProperty, markVersion));
     }
 
     static long replay(ClientSession session, String topic, String destination, long fromMillis, long toMillis)
@@ -70,10 +73,20 @@ public class RetentionReplay implements EventReplay {
      */
     static long replay(ClientSession session, String topic, String destination, long fromMillis, long toMillis,
                        String selector) throws ActiveMQException {
+        return replay(session, topic, destination, fromMillis, toMillis, selector, null, null);
+    }
+
+    /** As {@link #replay(ClientSession, String, String, long, long, String)}, each copy marked {@code markProperty = markVersion} unless null. */
+    static long replay(ClientSession session, String topic, String destination, long fromMillis, long toMillis,
+                       String selector, String markProperty, String markVersion) throws ActiveMQException {
         Object copied;
         try {
-            // a filtered purpose's replay names its selector (the five-parameter operation); others keep the four
-            copied = selector == null
+            // a filtered purpose's replay names its selector (the five-parameter operation), a version's its mark
+            // too (the seven-parameter one); others keep the four (a broker plugin of an earlier version has those)
+            copied = markProperty != null
+                    ? BrokerManagement.call(session, BrokerNames.REPLAY_RESOURCE, ReplayService.OPERATION, ANSWER_MILLIS,
+                            topic, destination, fromMillis, toMillis, selector == null ? "" : selector, markProperty, markVersion)
+                    : selector == null
                     ? BrokerManagement.call(session, BrokerNames.REPLAY_RESOURCE, ReplayService.OPERATION, ANSWER_MILLIS,
                             topic, destination, fromMillis, toMillis)
                     : BrokerManagement.call(session, BrokerNames.REPLAY_RESOURCE, ReplayService.OPERATION, ANSWER_MILLIS,

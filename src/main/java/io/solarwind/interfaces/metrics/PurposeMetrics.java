@@ -168,7 +168,7 @@ public class PurposeMetrics {
         if (registry.isLoaded()) {
             registry.all().forEach((topic, purposes) -> purposes.forEach(r -> {
                 if (r.exchange() == Exchange.DIRECT) {
-                    directQueues.put(r.queue(), key(r));
+                    r.queues().forEach(q -> directQueues.put(q, key(r))); // a queue per version, summed
                 } else {
                     fanoutAddresses.put(r.address(), key(r));
                 }

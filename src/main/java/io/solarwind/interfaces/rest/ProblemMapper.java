@@ -2,6 +2,7 @@ package io.solarwind.interfaces.rest;
 
 import io.solarwind.application.DestinationConflictException;
 import io.solarwind.application.FilterConflictException;
+import io.solarwind.application.VersionConflictException;
 import io.solarwind.application.PurposeConflictException;
 import io.solarwind.application.PushConflictException;
 import io.solarwind.application.RedeliveryConflictException;
@@ -45,6 +46,9 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
         }
         if (exception instanceof FilterConflictException e) {
             return problem(409, "filter-conflict", "Purpose exists with another filter", e.getMessage(), "filter");
+        }
+        if (exception instanceof VersionConflictException e) {
+            return problem(409, "version-conflict", "The purpose cannot take this version change", e.getMessage(), "version");
         }
         if (exception instanceof RedeliveryConflictException e) {
             return problem(409, "redelivery-conflict", "The topic's direct purposes have another redelivery policy", e.getMessage(), "redelivery");

@@ -129,7 +129,9 @@ public class TopicsResource {
                     + " With `push` (direct only), Solar Wind POSTs the purpose's events to the URL itself, signed; the 201 answer"
                     + " holds the signing secret, once. Other push settings than the purpose has: 409 `push-conflict`."
                     + " With `filter`, only the topic's events it matches reach the purpose; another filter than the purpose"
-                    + " has: 409 `filter-conflict` (delete and register again to change it).")
+                    + " has: 409 `filter-conflict` (delete and register again to change it)."
+                    + " With `purposeVersion`, the version its instances implement: a new purpose starts with it (default \"1\"),"
+                    + " an existing one gets it beside its others, not active until a cut-over.")
     @APIResponse(responseCode = "201", ref = "RegistrationCreated")
     @APIResponse(responseCode = "200", ref = "RegistrationKept")
     @APIResponse(responseCode = "400", ref = "InvalidInput")
@@ -150,7 +152,8 @@ public class TopicsResource {
         Redelivery redelivery = redeliveryOf(json);
         Push push = pushOf(json, exchange);
         PurposeFilter filter = filterOf(json);
-        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redelivery, push, filter);
+        String version = versionOf(json, "purposeVersion");
+        PurposeRegistry.Outcome outcome = registry.register(t, p, exchange, redelivery, push, filter, version);
         JsonObject answer = registration(outcome.registration());
         if (outcome.created() && outcome.registration().pushes()) {
             // the signing secret is shown once, to the admin who registered the purpose
@@ -240,6 +243,49 @@ public class TopicsResource {
                 .add("topic", t.name()).add("purpose", p.name())
                 .add("from", from.toString()).add("to", to.toString())
                 .add("replayed", replayed).build()).build();
+    }
+
+    /**
+     * Makes a version of a direct purpose the active one: from the cut-over on (in the order events reach the
+     * dispatcher) its events go to that version's queue, while the other versions' instances finish what their
+     * queues hold. Cutting over to the version active before is the rollback.
+     */
+    @Tag(name = "purposes")
+    @Operation(summary = "Cut a direct purpose over to one of its versions (or back: the rollback)",
+            description = "Events dispatched from the cut-over on go to the version's queue; each event reaches one version.")
+    @APIResponse(responseCode = "200", ref = "Registration")
+    @APIResponse(responseCode = "400", ref = "InvalidInput")
+    @APIResponse(responseCode = "404", ref = "UnknownPurpose")
+    @APIResponse(responseCode = "409", ref = "VersionConflict")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    @RolesAllowed(Roles.ADMIN)
+    @POST
+    @Path("{topic: .*}/purposes/{purpose: .*}/cutover")
+    @Consumes(MediaType.WILDCARD)
+    public JsonValue cutOver(@PathParam("topic") String topic, @PathParam("purpose") String purpose,
+                             @RequestBody(ref = "CutoverRequest") InputStream body) throws IOException {
+        Topic t = Topic.of(topic);
+        Purpose p = Purpose.of(purpose);
+        JsonObject json = JsonBodies.object(readAtMost(body, MAX_ADMIN_BODY, null), "a JSON object like {\"version\":\"2\"}");
+        String version = versionOf(json, "version");
+        if (version == null) {
+            throw new InvalidInputException("version", "the body has no \"version\": name the version to cut over to, like {\"version\":\"2\"}");
+        }
+        Registration r = registry.cutOver(t, p, version).orElseThrow(() -> notFound(t, p));
+        return registration(r, figures.figuresOf(List.of(r)).get(r.key()));
+    }
+
+    /** A version named in a body's {@code field}: a string; null when absent. */
+    static String versionOf(JsonObject json, String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString s)) {
+            throw new InvalidInputException(field, field + " must be a string like \"2\" or \"2.1.0\", not " + value);
+        }
+        return io.solarwind.domain.PurposeVersions.check(s.getString());
     }
 
     private static java.util.Optional<Instant> instant(JsonObject json, String field) {
@@ -440,6 +486,31 @@ public class TopicsResource {
         return value == null || value == JsonValue.NULL ? null : PurposeFilter.parse(value, "filter");
     }
 
+    /**
+     * A purpose's versions, in registration order, each with its instances' destination and, for a direct
+     * purpose, what its queue holds and how many instances consume it; a version with consumers has instances.
+     */
+    private JsonArrayBuilder versions(Registration r, PurposeRegistry.DestinationStatusView purpose) {
+        // one version: its queue is the purpose's, whose figures are at hand (no second call per purpose in a list)
+        Map<String, io.solarwind.application.PurposeDestinations.DestinationStatus> status = r.exchange() != Exchange.DIRECT ? Map.of()
+                : r.versions().several() ? registry.versionStatus(r)
+                : Map.of(r.versions().active(), new io.solarwind.application.PurposeDestinations.DestinationStatus(purpose.pending(), purpose.consumers()));
+        JsonArrayBuilder versions = Json.createArrayBuilder();
+        for (io.solarwind.domain.PurposeVersions.Version v : r.versions().known()) {
+            jakarta.json.JsonObjectBuilder version = Json.createObjectBuilder()
+                    .add("version", v.name())
+                    .add("active", v.name().equals(r.versions().active()))
+                    .add("destination", r.versionDestination(v.name()))
+                    .add("registeredAt", v.registeredAt().toString());
+            var s = status.get(v.name());
+            if (s != null) {
+                version.add("pending", s.pending()).add("consumers", s.consumers());
+            }
+            versions.add(version);
+        }
+        return versions;
+    }
+
     /** A push delivery as the API shows it: URL and concurrency, never the secret. */
     private static jakarta.json.JsonObjectBuilder push(Push push) {
         return Json.createObjectBuilder().add("url", push.url().toString()).add("concurrency", push.concurrency());
@@ -548,6 +619,14 @@ public class TopicsResource {
         }
         if (r.filters()) {
             json.add("filter", r.filter().toJson());
+        }
+        json.add("activeVersion", r.versions().active());
+        json.add("purposeVersions", versions(r, status));
+        if (!r.versions().cutovers().isEmpty()) {
+            JsonArrayBuilder cutovers = Json.createArrayBuilder();
+            r.versions().cutovers().forEach(c -> cutovers.add(Json.createObjectBuilder()
+                    .add("from", c.from()).add("to", c.to()).add("at", c.at().toString())));
+            json.add("cutovers", cutovers);
         }
         if (f != null) {
             json.add("inFlight", f.delivering())

@@ -65,8 +65,8 @@ public class PurposeRegistrar implements Extension {
 
     private static void register(AdminClient client, String admin, Class<?> handler, Purpose purpose, long deadline) {
         String exchange = purpose.exchange().name().toLowerCase(Locale.ROOT);
-        String declaration = handler.getName() + " declares purpose '" + purpose.name() + "' on topic '"
-                + purpose.topic() + "' with exchange " + exchange;
+        String declaration = handler.getName() + " declares purpose '" + purpose.name() + "' (version " + purpose.version()
+                + ") on topic '" + purpose.topic() + "' with exchange " + exchange;
         while (true) {
             String problem;
             try (Response response = client.register(authorization(), purpose.topic(), purpose.name(), registrationBody(purpose))) {
@@ -138,7 +138,9 @@ public class PurposeRegistrar implements Extension {
             redelivery.add("multiplier", purpose.redeliveryMultiplier());
         }
         JsonObject policy = redelivery.build();
-        JsonObjectBuilder body = Json.createObjectBuilder().add("exchange", purpose.exchange().name().toLowerCase(Locale.ROOT));
+        // the version always: a bean of version 1 needs version 1's queue also where the purpose began with another
+        JsonObjectBuilder body = Json.createObjectBuilder().add("exchange", purpose.exchange().name().toLowerCase(Locale.ROOT))
+                .add("purposeVersion", purpose.version());
         if (!policy.isEmpty()) {
             body.add("redelivery", policy);
         }

@@ -17,6 +17,12 @@ class HandlerApiTest {
     void destinationsFollowTheContract() {
         assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode-mp4", PurposeDestination.name("video.uploaded", "encode-mp4", Exchange.DIRECT));
         assertEquals("solarwind.fanout.video.uploaded.audit-log", PurposeDestination.name("video.uploaded", "audit-log", Exchange.FANOUT));
+        assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode-mp4",
+                PurposeDestination.name("video.uploaded", "encode-mp4", Exchange.DIRECT, "1"), "version 1: the purpose's queue");
+        assertEquals("solarwind.topic.video.uploaded::solarwind.direct.video.uploaded.encode-mp4~2.1",
+                PurposeDestination.name("video.uploaded", "encode-mp4", Exchange.DIRECT, "2.1"));
+        assertEquals("solarwind.fanout.video.uploaded.audit-log", PurposeDestination.name("video.uploaded", "audit-log", Exchange.FANOUT, "3"),
+                "a fanout purpose's versions share its topic");
     }
 
     @Test
@@ -53,12 +59,18 @@ class HandlerApiTest {
     static final class Plain {
     }
 
+    @io.solarwind.handler.Purpose(topic = "t", name = "patient", version = "2")
+    static final class PatientV2 {
+    }
+
     @Test
     void registrationSendsOnlyTheRedeliveryValuesTheAnnotationSets() {
-        assertEquals("{\"exchange\":\"direct\",\"redelivery\":{\"maxAttempts\":7,\"multiplier\":1.5}}",
+        assertEquals("{\"exchange\":\"direct\",\"purposeVersion\":\"1\",\"redelivery\":{\"maxAttempts\":7,\"multiplier\":1.5}}",
                 PurposeRegistrar.registrationBody(Patient.class.getAnnotation(io.solarwind.handler.Purpose.class)));
-        assertEquals("{\"exchange\":\"fanout\"}",
+        assertEquals("{\"exchange\":\"fanout\",\"purposeVersion\":\"1\"}",
                 PurposeRegistrar.registrationBody(Plain.class.getAnnotation(io.solarwind.handler.Purpose.class)));
+        assertEquals("{\"exchange\":\"direct\",\"purposeVersion\":\"2\"}",
+                PurposeRegistrar.registrationBody(PatientV2.class.getAnnotation(io.solarwind.handler.Purpose.class)));
     }
 
     @Test

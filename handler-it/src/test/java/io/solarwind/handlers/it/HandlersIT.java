@@ -56,7 +56,8 @@ class HandlersIT {
 
     @Deployment(name = "handlers", order = 1)
     static WebArchive handlers() {
-        return handlerWar("handlers-it.war", ShareOne.class, ShareTwo.class, WatchOne.class, WatchTwo.class, Fragile.class);
+        return handlerWar("handlers-it.war", ShareOne.class, ShareTwo.class, WatchOne.class, WatchTwo.class, Fragile.class,
+                UpgradeV1.class, UpgradeV2.class);
     }
 
     @Deployment(name = "conflict", managed = false)
@@ -193,6 +194,41 @@ class HandlersIT {
         }
     }
 
+    /**
+     * Two beans of one direct purpose, {@code @Purpose(version = "2")} beside the one declaring none (version 1):
+     * each consumes its version's queue, and the events go to the active version's instance alone, version 1's
+     * before the cut-over to 2 and version 2's after it.
+     */
+    @Test
+    @OperateOnDeployment("handlers")
+    void eachVersionsBeanGetsTheEventsOfTheCutOversToIt() throws Exception {
+        String purpose = "/api/v1/topics/" + Topics.VERSIONED + "/purposes/upgrade";
+        await("both versions registered, each with its instance", () -> {
+            try {
+                String body = solarWind("GET", purpose, null).body();
+                return body.contains("\"version\":\"1\"") && body.contains("\"version\":\"2\"") && consumers(Topics.VERSIONED, "upgrade") == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String upgrade = solarWind("GET", purpose, null).body();
+        assertTrue(upgrade.contains("\"destination\":\"solarwind.topic.it.handlers.versioned::solarwind.direct.it.handlers.versioned.upgrade~2\""), upgrade);
+        // whichever bean registered first, version 1 is made active, then 2
+        for (String version : new String[] {"1", "2"}) {
+            HttpResponse<String> cut = solarWind("POST", purpose + "/cutover", Map.of("Content-Type", "application/json",
+                    "body", "{\"version\":\"" + version + "\"}"));
+            assertEquals(200, cut.statusCode(), cut.body());
+            List<String> sent = publish(Topics.VERSIONED, "v" + version, 20, "{}");
+            Class<?> active = version.equals("1") ? UpgradeV1.class : UpgradeV2.class;
+            Class<?> other = version.equals("1") ? UpgradeV2.class : UpgradeV1.class;
+            await("20 events at version " + version, () -> Collector.of(active).containsAll(sent));
+            await("the purpose's queues drained", () -> pending(Topics.VERSIONED, "upgrade") == 0);
+            assertTrue(Collector.of(other).stream().noneMatch(sent::contains), "no event of version " + version + " at the other bean");
+        }
+        assertEquals(20, Collector.of(UpgradeV1.class).size());
+        assertEquals(20, Collector.of(UpgradeV2.class).size());
+    }
+
     @Test
     @RunAsClient
     void aConflictingDeclarationFailsTheDeploymentAndSaysWhy() throws Exception {
@@ -206,7 +242,7 @@ class HandlersIT {
         assertThrows(Exception.class, () -> deployer.deploy("conflict"), "the conflicting WAR must not start");
 
         Path log = Path.of(System.getProperty("arquillian.wlp"), "usr/servers/handlers/logs/messages.log");
-        String expected = "Conflicting purpose declaration: " + Clash.class.getName() + " declares purpose 'clash' on topic '"
+        String expected = "Conflicting purpose declaration: " + Clash.class.getName() + " declares purpose 'clash' (version 1) on topic '"
                 + Topics.CONFLICT + "' with exchange fanout, but Solar Wind answered: purpose 'clash' on topic '"
                 + Topics.CONFLICT + "' is registered with exchange direct";
         assertTrue(Files.readString(log).contains(expected), "the deployment error names the conflict:\n" + expected);

@@ -9,4 +9,5 @@ final class Topics {
     static final String FANOUT = "it.handlers.fanout";
     static final String FAILING = "it.handlers.failing";
     static final String CONFLICT = "it.handlers.conflict";
+    static final String VERSIONED = "it.handlers.versioned";
 }

@@ -96,7 +96,7 @@ public class BrokerQueueFigures {
         java.util.Set<String> topics = new java.util.HashSet<>();
         for (Registration r : registrations) {
             if (r.exchange() == io.solarwind.domain.Exchange.DIRECT) {
-                directQueues.put(r.queue(), r);
+                r.queues().forEach(q -> directQueues.put(q, r)); // a queue per version
             } else {
                 fanoutAddresses.put(r.address(), r);
             }
@@ -106,7 +106,9 @@ public class BrokerQueueFigures {
         return broker.admin("Reading the figures of " + (only != null ? only.key() : registrations.size() + " purposes"), session -> {
             List<QueueFigures> queues = new ArrayList<>();
             if (only == null || only.exchange() == io.solarwind.domain.Exchange.DIRECT) {
-                list(session, "name", only == null ? Registration.DESTINATION_PREFIX + "direct." : only.queue(), queues);
+                // version 1's queue name begins every version's (<queue>~<version>)
+                list(session, "name", only == null ? Registration.DESTINATION_PREFIX + "direct."
+                        : only.versionQueue(io.solarwind.domain.PurposeVersions.DEFAULT), queues);
             }
             if (only == null || only.exchange() != io.solarwind.domain.Exchange.DIRECT) {
                 list(session, "address", only == null ? Registration.DESTINATION_PREFIX + "fanout." : only.address(), queues);

@@ -86,6 +86,10 @@ public class JmsDeadLetters implements DeadLetters {
                         "_AMQ_ORIG_ROUTING_TYPE", BrokerNames.DUPLICATE_ID_PROPERTY}) {
                     core.removeProperty(SimpleString.of(property));
                 }
+                if (purpose.routesByVersion()) {
+                    // back to the active version's queue, which takes only the events marked with its version
+                    core.putStringProperty(purpose.versionProperty(), purpose.versions().active());
+                }
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
                 // as to a JMS topic: a direct purpose's queue is multicast, and a send to its fully
                 // qualified name reaches that queue alone (an anycast send would be dropped)
@@ -100,8 +104,9 @@ public class JmsDeadLetters implements DeadLetters {
 
     /** Topic and purpose are validated names and the id is quoted, so the selector cannot be broken out of. */
     static String selector(Registration purpose, String id) {
+        String queues = purpose.queues().stream().map(q -> "'" + q + "'").collect(java.util.stream.Collectors.joining(", "));
         String own = "((" + TOPIC + " = '" + purpose.topic().name() + "' AND " + PURPOSE + " = '" + purpose.purpose().name()
-                + "') OR _AMQ_ORIG_QUEUE = '" + purpose.queue() + "')";
+                + "') OR _AMQ_ORIG_QUEUE IN (" + queues + "))";
         return id == null ? own : own + " AND " + CloudEventProperties.ID + " = '" + id.replace("'", "''") + "'";
     }
 }

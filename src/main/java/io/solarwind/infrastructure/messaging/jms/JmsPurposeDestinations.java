@@ -64,18 +64,30 @@ public class JmsPurposeDestinations implements PurposeDestinations {
         broker.admin("Creating destination " + registration.destination(), session -> {
             createAddress(session, address);
             if (registration.exchange() == Exchange.DIRECT) {
-                createQueue(session, registration);
+                // the versions' queues; while the purpose has one version, the same queue as ever
+                for (String version : registration.versions().names()) {
+                    createQueue(session, registration, version);
+                }
             }
             applyRedelivery(session, address, addressPolicy);
             Map<Permission, List<String>> roles = BrokerRoles.purpose(registration);
-            BrokerManagement.invoke(session, "addSecuritySettings", registration.destination(),
-                    BrokerRoles.joined(roles, Permission.SEND), BrokerRoles.joined(roles, Permission.CONSUME),
-                    BrokerRoles.joined(roles, Permission.CREATE_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_DURABLE_QUEUE),
-                    BrokerRoles.joined(roles, Permission.CREATE_NON_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_NON_DURABLE_QUEUE),
-                    BrokerRoles.joined(roles, Permission.MANAGE), BrokerRoles.joined(roles, Permission.BROWSE),
-                    BrokerRoles.joined(roles, Permission.CREATE_ADDRESS), BrokerRoles.joined(roles, Permission.DELETE_ADDRESS));
+            for (String destination : destinations(registration)) {
+                BrokerManagement.invoke(session, "addSecuritySettings", destination,
+                        BrokerRoles.joined(roles, Permission.SEND), BrokerRoles.joined(roles, Permission.CONSUME),
+                        BrokerRoles.joined(roles, Permission.CREATE_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_DURABLE_QUEUE),
+                        BrokerRoles.joined(roles, Permission.CREATE_NON_DURABLE_QUEUE), BrokerRoles.joined(roles, Permission.DELETE_NON_DURABLE_QUEUE),
+                        BrokerRoles.joined(roles, Permission.MANAGE), BrokerRoles.joined(roles, Permission.BROWSE),
+                        BrokerRoles.joined(roles, Permission.CREATE_ADDRESS), BrokerRoles.joined(roles, Permission.DELETE_ADDRESS));
+            }
             return null;
         });
+    }
+
+    /** What a registration's instances consume: a direct purpose's versions' queues, a fanout purpose's topic. */
+    private static List<String> destinations(Registration registration) {
+        return registration.exchange() == Exchange.DIRECT
+                ? registration.versions().names().stream().map(registration::versionDestination).toList()
+                : List.of(registration.destination());
     }
 
     /**
@@ -101,10 +113,11 @@ public class JmsPurposeDestinations implements PurposeDestinations {
      * registered the purpose at once, the queue has the filter of whichever created it, and the
      * registry heals it to the winning record's.
      */
-    private static void createQueue(ClientSession session, Registration registration) throws ActiveMQException {
-        SimpleString queue = SimpleString.of(registration.queue());
+    private static void createQueue(ClientSession session, Registration registration, String version) throws ActiveMQException {
+        SimpleString queue = SimpleString.of(registration.versionQueue(version));
         ClientSession.QueueQuery existing = session.queueQuery(queue);
-        String selector = registration.filter() == null ? null : registration.filter().selector();
+        // the purpose's filter and, once it has several versions, the version's mark (Registration.queueSelector)
+        String selector = registration.queueSelector(version);
         if (existing.isExists() && existing.getAddress().toString().equals(registration.address())) {
             // a queue query reports the filter the queue was created (or last loaded) with, not one set since:
             // the queue's control has the live one. Unfiltered purposes of unfiltered queues (the usual case) skip the call.
@@ -230,13 +243,15 @@ public class JmsPurposeDestinations implements PurposeDestinations {
         broker.admin("Removing destination " + registration.destination(), session -> {
             boolean lastOnAddress = true;
             if (registration.exchange() == Exchange.DIRECT) {
-                SimpleString queue = SimpleString.of(registration.queue());
-                if (session.queueQuery(queue).isExists()) {
-                    if (registration.pushes()) {
-                        // its consumers are Solar Wind's own push consumers, on every server: closed with it
-                        BrokerManagement.invoke(session, "destroyQueue", registration.queue(), true);
-                    } else {
-                        session.deleteQueue(queue);
+                for (String name : registration.queues()) {
+                    SimpleString queue = SimpleString.of(name);
+                    if (session.queueQuery(queue).isExists()) {
+                        if (registration.pushes()) {
+                            // its consumers are Solar Wind's own push consumers, on every server: closed with it
+                            BrokerManagement.invoke(session, "destroyQueue", name, true);
+                        } else {
+                            session.deleteQueue(queue);
+                        }
                     }
                 }
                 ClientSession.AddressQuery remaining = session.addressQuery(SimpleString.of(address));
@@ -248,16 +263,42 @@ public class JmsPurposeDestinations implements PurposeDestinations {
                     BrokerManagement.invoke(session, "removeAddressSettings", address);
                 }
             }
-            BrokerManagement.invoke(session, "removeSecuritySettings", registration.destination());
+            for (String destination : destinations(registration)) {
+                BrokerManagement.invoke(session, "removeSecuritySettings", destination);
+            }
             return null;
         });
     }
 
+    /** A direct purpose's figures are its versions' queues' together. */
     @Override
     public DestinationStatus status(Registration registration) {
-        return broker.admin("Reading destination " + registration.destination(), session -> registration.exchange() == Exchange.DIRECT
-                ? queueStatus(session, registration.queue())
-                : subscriberStatus(session, registration.address()));
+        return broker.admin("Reading destination " + registration.destination(), session -> {
+            if (registration.exchange() != Exchange.DIRECT) {
+                return subscriberStatus(session, registration.address());
+            }
+            long pending = 0;
+            int consumers = 0;
+            for (String queue : registration.queues()) {
+                DestinationStatus s = queueStatus(session, queue);
+                pending += s.pending();
+                consumers += s.consumers();
+            }
+            return new DestinationStatus(pending, consumers);
+        });
+    }
+
+    @Override
+    public Map<String, DestinationStatus> versionStatus(Registration registration) {
+        return broker.admin("Reading the versions of " + registration.key(), session -> {
+            Map<String, DestinationStatus> byVersion = new java.util.LinkedHashMap<>();
+            for (String version : registration.versions().names()) {
+                byVersion.put(version, registration.exchange() == Exchange.DIRECT
+                        ? queueStatus(session, registration.versionQueue(version))
+                        : new DestinationStatus(0, 0));
+            }
+            return byVersion;
+        });
     }
 
     private static DestinationStatus queueStatus(ClientSession session, String name) throws ActiveMQException {

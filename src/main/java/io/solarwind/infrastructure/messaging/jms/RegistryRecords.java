@@ -5,6 +5,7 @@ import io.solarwind.application.RegistryChange;
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Purpose;
 import io.solarwind.domain.PurposeFilter;
+import io.solarwind.domain.PurposeVersions;
 import io.solarwind.domain.Push;
 import io.solarwind.domain.Redelivery;
 import io.solarwind.domain.Registration;
@@ -13,7 +14,15 @@ import io.solarwind.infrastructure.messaging.BrokerNames;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A registry change as a JMS message, the one encoding of the registry's queues, of the change
@@ -37,6 +46,11 @@ public final class RegistryRecords {
     private static final String PUSH_SECRET = "solarwind_push_secret";
     /** The purpose's filter, as its canonical JSON (absent: every event of the topic). */
     private static final String FILTER = "solarwind_filter";
+    /**
+     * The purpose's versions as JSON, {@code {"known":[{"version","registeredAt"}],"active","cutovers":[{"from","to","at"}]}}
+     * (absent: version 1 alone, as every record written before versions existed).
+     */
+    private static final String VERSIONS = "solarwind_purpose_versions";
 
     private RegistryRecords() {
     }
@@ -66,6 +80,9 @@ public final class RegistryRecords {
             }
             if (r.filter() != null) {
                 record.setStringProperty(FILTER, r.filter().canonical());
+            }
+            if (!r.versions().equals(PurposeVersions.first(PurposeVersions.DEFAULT, r.registeredAt()))) {
+                record.setStringProperty(VERSIONS, versionsToJson(r.versions()));
             }
         }
         return record;
@@ -98,7 +115,35 @@ public final class RegistryRecords {
                         record.getStringProperty(PUSH_SECRET))
                 : null;
         PurposeFilter filter = record.propertyExists(FILTER) ? PurposeFilter.parse(record.getStringProperty(FILTER)) : null;
+        Instant registeredAt = Instant.parse(record.getStringProperty(REGISTERED_AT));
+        PurposeVersions versions = record.propertyExists(VERSIONS) ? versionsFromJson(record.getStringProperty(VERSIONS)) : null;
         return RegistryChange.saved(new Registration(topic, purpose, Exchange.parse(record.getStringProperty(EXCHANGE)),
-                redelivery, Instant.parse(record.getStringProperty(REGISTERED_AT)), push, filter), version);
+                redelivery, registeredAt, push, filter, versions), version);
+    }
+
+    static String versionsToJson(PurposeVersions versions) {
+        JsonArrayBuilder known = Json.createArrayBuilder();
+        versions.known().forEach(v -> known.add(Json.createObjectBuilder().add("version", v.name()).add("registeredAt", v.registeredAt().toString())));
+        JsonArrayBuilder cutovers = Json.createArrayBuilder();
+        versions.cutovers().forEach(c -> cutovers.add(Json.createObjectBuilder().add("from", c.from()).add("to", c.to()).add("at", c.at().toString())));
+        return Json.createObjectBuilder().add("known", known).add("active", versions.active()).add("cutovers", cutovers).build().toString();
+    }
+
+    static PurposeVersions versionsFromJson(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            JsonObject o = reader.readObject();
+            List<PurposeVersions.Version> known = new ArrayList<>();
+            for (JsonValue v : o.getJsonArray("known")) {
+                known.add(new PurposeVersions.Version(v.asJsonObject().getString("version"), Instant.parse(v.asJsonObject().getString("registeredAt"))));
+            }
+            List<PurposeVersions.Cutover> cutovers = new ArrayList<>();
+            for (JsonValue c : o.getJsonArray("cutovers")) {
+                JsonObject co = c.asJsonObject();
+                cutovers.add(new PurposeVersions.Cutover(co.getString("from"), co.getString("to"), Instant.parse(co.getString("at"))));
+            }
+            return new PurposeVersions(known, o.getString("active"), cutovers);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a purpose's versions: " + json, e);
+        }
     }
 }
