@@ -62,6 +62,8 @@ public final class Bench {
     static final String PUSH = "Solar Wind push";
     /** Solar Wind with a filter on every purpose and an ordering key on every event ({@link JmsRig#filteredAndKeyed}). */
     static final String FILTERED = "Solar Wind (filter+keys)";
+    /** Solar Wind with every direct purpose in two versions, the second not cut over to ({@link JmsRig#twoVersions}). */
+    static final String VERSIONED = "Solar Wind (2 versions)";
     /** NATS JetStream (Debian's nats-server 2.9.10): acknowledged once written to the stream's file, synced on an interval (not configurable before 2.10). */
     static final String NATS = "NATS JetStream (defaults)";
     /**
@@ -80,7 +82,8 @@ public final class Bench {
             Map.entry(NATS, "page cache (synced on interval)"),
             Map.entry(AMQP, "fsync before ack"),
             Map.entry(PUSH, "fsync before ack"),
-            Map.entry(FILTERED, "fsync before ack"));
+            Map.entry(FILTERED, "fsync before ack"),
+            Map.entry(VERSIONED, "fsync before ack"));
     /** Systems that run scenarios 1, 2, 3, 5 and 6 but not scenario 4 (not set up for 10,000 topics here). */
     private static final List<String> NOT_SHARED = List.of(KAFKA, KAFKA_FSYNC, NATS);
 
@@ -119,6 +122,7 @@ public final class Bench {
         systems.put(AMQP, () -> new AmqpRig(amqp, http));
         systems.put(PUSH, () -> new PushRig(broker, http));
         systems.put(FILTERED, () -> JmsRig.solarWind(broker, http).keepPurposes(keep).filteredAndKeyed());
+        systems.put(VERSIONED, () -> JmsRig.solarWind(broker, http).keepPurposes(keep).twoVersions());
         if (args.containsKey("systems")) {
             systems.keySet().retainAll(List.of(args.get("systems").split(",")));
         } else {
@@ -130,6 +134,7 @@ public final class Bench {
             systems.remove(AMQP);
             systems.remove(PUSH); // needs solarwind.push.allowed-hosts, which bench/run.sh sets only when named
             systems.remove(FILTERED);
+            systems.remove(VERSIONED);
         }
         if (systems.containsKey(PAIR) && (pairBroker == null || pairHttp == null)) {
             throw new IllegalArgumentException(PAIR + " needs --pair-broker and --pair-http (bench/run.sh starts the pair when --systems names it)");
@@ -244,6 +249,7 @@ public final class Bench {
         }
         if (scenario.overHttp() || scenario.shared()) {
             names.remove(FILTERED); // a question about scenarios 1, 2, 3 and 6
+            names.remove(VERSIONED);
         }
         if (scenario.shared()) {
             names.remove(PAIR); // scenario 4's set-up takes minutes per system, and its heap figures are the single server's

@@ -88,6 +88,8 @@ public final class JmsRig implements Rig {
     private String registration = "";
     /** Publishers give each event one of this many {@code partitionkey}s in turn (0: none). */
     private int keys;
+    /** Each direct purpose registered with a second version, not active (see {@link #twoVersions}). */
+    private boolean twoVersions;
     /** Purposes found registered already when declaring. */
     private final AtomicInteger kept = new AtomicInteger();
     /** A shared scenario's purposes stay registered at the end (see {@link #keepPurposes}). */
@@ -151,6 +153,17 @@ public final class JmsRig implements Rig {
     }
 
     static final int KEYS = 100;
+
+    /**
+     * Every direct purpose registered as version 1, then with a version 2 beside it, not cut over to: the
+     * purpose's state during a rolling upgrade. The dispatcher marks every event with the active version
+     * and the broker evaluates both versions' queue filters on each copy; the instances consume version
+     * 1's queue, the purpose's {@code destination} as ever ({@link Bench#VERSIONED}).
+     */
+    JmsRig twoVersions() {
+        twoVersions = true;
+        return this;
+    }
 
     @Override
     public void declare(Scenario scenario, String run) throws Exception {
@@ -424,6 +437,9 @@ public final class JmsRig implements Rig {
 
     private void register(String topic, Scenario.Group group) throws Exception {
         String purpose = register(client, http, topic, group, registration);
+        if (twoVersions && !group.fanout()) {
+            register(client, http, topic, group, registration + ",\"purposeVersion\":\"2\"");
+        }
         synchronized (registered) {
             registered.add(purpose);
         }
