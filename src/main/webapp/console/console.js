@@ -344,6 +344,18 @@
       ['registered', new Date(r.registeredAt).toLocaleString() + ' (version ' + r.version + ')']]) {
       facts.append(el('dt', {text: name}), el('dd', {text: value}));
     }
+    // versions of the purpose its instances implement: each with its queue's figures, the active one marked
+    const versions = (r.purposeVersions || []).map((v) => v.version + (v.active ? ' (active)' : '')
+        + (v.pending === undefined ? '' : ': ' + fmt(v.pending) + ' pending, ' + fmt(v.consumers) + ' instances'));
+    if (versions.length > 1 || (r.cutovers || []).length > 0) {
+      facts.append(el('dt', {text: 'versions'}), el('dd', {text: versions.join('; ')}));
+      const cutovers = r.cutovers || [];
+      const last = cutovers[cutovers.length - 1];
+      if (last) {
+        facts.append(el('dt', {text: 'last cut-over'}),
+            el('dd', {text: last.from + ' → ' + last.to + ', ' + new Date(last.at).toLocaleString()}));
+      }
+    }
     const direct = r.exchange === 'direct';
     $('replay-submit').disabled = !direct;
     $('replay-note').textContent = direct ? '' : 'replay is for direct purposes';

@@ -191,7 +191,15 @@ class ConsoleIT {
         waitFor("the replay done", d -> text(By.id("message")).startsWith("Replayed 5 events"));
         waitFor("the copies pending", d -> cell(key, "pending").equals("9"));
 
-        // and delete it
+        // a second version and a cut-over to it (through the API): the detail shows both versions' queues
+        assertEquals(200, SolarWindServer.put(purposeUrl(topic, "billing"), "{\"exchange\":\"direct\",\"purposeVersion\":\"2\"}").statusCode());
+        assertEquals(200, SolarWindServer.post(purposeUrl(topic, "billing") + "/cutover", java.util.Map.of("Content-Type", "application/json"),
+                "{\"version\":\"2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode());
+        waitFor("the versions shown", d -> text(By.id("detail-facts")).contains("1: 9 pending, 0 instances; 2 (active): 0 pending, 0 instances")
+                && text(By.id("detail-facts")).contains("1 → 2"));
+        assertEquals("9", cell(key, "pending"), "the purpose's pending sums its versions'");
+
+        // and delete it (both versions' queues)
         click(By.id("delete-purpose"));
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.alertIsPresent()).accept();
         waitFor("the row gone", d -> d.findElements(By.cssSelector("#purposes-body tr[data-key='" + key + "']")).isEmpty()
