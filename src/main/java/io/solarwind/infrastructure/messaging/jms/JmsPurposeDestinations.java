@@ -83,11 +83,19 @@ public class JmsPurposeDestinations implements PurposeDestinations {
         });
     }
 
-    /** What a registration's instances consume: a direct purpose's versions' queues, a fanout purpose's topic. */
+    /**
+     * What a registration's instances consume: a direct purpose's versions' queues, a fanout purpose's topic.
+     * A direct purpose's version-1 name always has its settings, even where it has no such version: the broker
+     * plugin checks that a handler dead-lettering an event of the purpose may consume that name.
+     */
     private static List<String> destinations(Registration registration) {
-        return registration.exchange() == Exchange.DIRECT
-                ? registration.versions().names().stream().map(registration::versionDestination).toList()
-                : List.of(registration.destination());
+        if (registration.exchange() != Exchange.DIRECT) {
+            return List.of(registration.destination());
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        names.add(registration.versionDestination(io.solarwind.domain.PurposeVersions.DEFAULT));
+        registration.versions().names().forEach(v -> names.add(registration.versionDestination(v)));
+        return List.copyOf(names);
     }
 
     /**

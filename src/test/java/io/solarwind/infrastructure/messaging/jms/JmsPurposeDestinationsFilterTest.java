@@ -1,6 +1,7 @@
 package io.solarwind.infrastructure.messaging.jms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.solarwind.domain.Exchange;
 import io.solarwind.domain.Purpose;
@@ -15,6 +16,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -82,6 +84,66 @@ class JmsPurposeDestinationsFilterTest {
         publish("eu-1", "us-1", null, "eu-2", "eu'-3");
         assertEquals(5 + 5, messages(eu.queue()), "without a filter the queue takes every event");
         assertEquals(15, messages(all.queue()));
+    }
+
+    /**
+     * A purpose's versions in a real broker: each version's queue takes only the events marked with its
+     * version (the base version's also the unmarked ones), beside the purpose's own filter; a purpose whose
+     * only version is 2 still has settings on version 1's name, which the broker plugin checks when a
+     * handler dead-letters one of its events.
+     */
+    @Test
+    void eachVersionsQueueTakesTheEventsMarkedWithItsVersion() throws Exception {
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(TestBrokers.persistent("versions-test", data.toFile(), URL));
+        broker.start();
+        connection = new TestBrokers.AdminConnection(URL);
+        new BrokerTopology(connection).ensure();
+        JmsPurposeDestinations destinations = new JmsPurposeDestinations(connection);
+        Instant now = Instant.now();
+        Registration one = new Registration(TOPIC, Purpose.of("bill-eu"), Exchange.DIRECT, POLICY, now, null,
+                PurposeFilter.parse("{\"prefix\":{\"subject\":\"eu-\"}}"));
+        destinations.create(one, POLICY);
+        Registration two = one.withVersions(one.versions().with("2", now));
+        destinations.create(two, POLICY);
+        assertEquals(two.queueSelector("1"), filterOf(two.versionQueue("1")), "the base version's queue got its mark");
+
+        publishMarked(two.versionProperty(), null, "eu-1", "us-1");   // before the dispatcher knew of version 2
+        publishMarked(two.versionProperty(), "1", "eu-2", "us-2");
+        publishMarked(two.versionProperty(), "2", "eu-3", "eu-4", "us-3");
+        assertEquals(2, messages(two.versionQueue("1")), "eu-1 unmarked and eu-2 marked 1");
+        assertEquals(2, messages(two.versionQueue("2")), "eu-3 and eu-4 marked 2, us-3 filtered out");
+        assertEquals(List.of("1", "2").size(), destinations.versionStatus(two).size());
+        assertEquals(4, destinations.status(two).pending(), "the purpose's pending sums its versions'");
+
+        Registration onlyTwo = new Registration(TOPIC, Purpose.of("later"), Exchange.DIRECT, POLICY, now, null, null,
+                io.solarwind.domain.PurposeVersions.first("2", now));
+        destinations.create(onlyTwo, POLICY);
+        assertEquals(List.of("solarwind.direct.orders.filtered.later~2"), onlyTwo.queues());
+        for (String version : new String[] {"1", "2"}) {
+            String roles = connection.admin("test", s -> String.valueOf(BrokerManagement.call(s, ResourceNames.BROKER, "getRolesAsJSON",
+                    10_000, onlyTwo.versionDestination(version))));
+            assertTrue(roles.contains(io.solarwind.infrastructure.messaging.BrokerRoles.handlerOf(onlyTwo)), version + ": " + roles);
+        }
+        destinations.remove(two);
+        assertEquals(false, connection.admin("test", s -> s.queueQuery(SimpleString.of(two.versionQueue("2"))).isExists()),
+                "every version's queue goes with the purpose");
+    }
+
+    private void publishMarked(String property, String version, String... subjects) throws Exception {
+        try (Session s = connection.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer p = s.createProducer(s.createTopic(Registration.topicAddressOf(TOPIC)))) {
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (String subject : subjects) {
+                Message m = s.createMessage();
+                m.setStringProperty("ce_type", TOPIC.name());
+                m.setStringProperty("ce_subject", subject);
+                if (version != null) {
+                    m.setStringProperty(property, version);
+                }
+                p.send(m);
+            }
+        }
     }
 
     /** Sends one event per subject (null: none) to the topic's address, as the dispatcher does. */
