@@ -49,6 +49,16 @@ class JmsPurposeDestinationsFilterTest {
         }
     }
 
+    /** A persistent broker of its own with Solar Wind's fixed topology, and purpose destinations on it. */
+    private JmsPurposeDestinations start(String name) throws Exception {
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(TestBrokers.persistent(name, data.toFile(), URL));
+        broker.start();
+        connection = new TestBrokers.AdminConnection(URL);
+        new BrokerTopology(connection).ensure();
+        return new JmsPurposeDestinations(connection);
+    }
+
     private static Registration direct(String purpose, String filter) {
         return new Registration(TOPIC, Purpose.of(purpose), Exchange.DIRECT, POLICY, Instant.now(), null,
                 filter == null ? null : PurposeFilter.parse(filter));
@@ -56,12 +66,7 @@ class JmsPurposeDestinationsFilterTest {
 
     @Test
     void theQueueTakesOnlyMatchingEventsAndTakesTheFilterOfEachCreation() throws Exception {
-        broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(TestBrokers.persistent("filter-test", data.toFile(), URL));
-        broker.start();
-        connection = new TestBrokers.AdminConnection(URL);
-        new BrokerTopology(connection).ensure();
-        JmsPurposeDestinations destinations = new JmsPurposeDestinations(connection);
+        JmsPurposeDestinations destinations = start("filter-test");
         Registration eu = direct("eu", "{\"prefix\":{\"subject\":\"eu-\"}}");
         Registration all = direct("all", null);
         destinations.create(eu, POLICY);
@@ -94,12 +99,7 @@ class JmsPurposeDestinationsFilterTest {
      */
     @Test
     void eachVersionsQueueTakesTheEventsMarkedWithItsVersion() throws Exception {
-        broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(TestBrokers.persistent("versions-test", data.toFile(), URL));
-        broker.start();
-        connection = new TestBrokers.AdminConnection(URL);
-        new BrokerTopology(connection).ensure();
-        JmsPurposeDestinations destinations = new JmsPurposeDestinations(connection);
+        JmsPurposeDestinations destinations = start("versions-test");
         Instant now = Instant.now();
         Registration one = new Registration(TOPIC, Purpose.of("bill-eu"), Exchange.DIRECT, POLICY, now, null,
                 PurposeFilter.parse("{\"prefix\":{\"subject\":\"eu-\"}}"));
@@ -130,6 +130,7 @@ class JmsPurposeDestinationsFilterTest {
                 "every version's queue goes with the purpose");
     }
 
+    /** Sends one event per subject (null: none) to the topic's address, with the version mark {@code property} = {@code version} (null: unmarked). */
     private void publishMarked(String property, String version, String... subjects) throws Exception {
         try (Session s = connection.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer p = s.createProducer(s.createTopic(Registration.topicAddressOf(TOPIC)))) {
@@ -137,7 +138,9 @@ class JmsPurposeDestinationsFilterTest {
             for (String subject : subjects) {
                 Message m = s.createMessage();
                 m.setStringProperty("ce_type", TOPIC.name());
-                m.setStringProperty("ce_subject", subject);
+                if (subject != null) {
+                    m.setStringProperty("ce_subject", subject);
+                }
                 if (version != null) {
                     m.setStringProperty(property, version);
                 }
@@ -148,18 +151,7 @@ class JmsPurposeDestinationsFilterTest {
 
     /** Sends one event per subject (null: none) to the topic's address, as the dispatcher does. */
     private void publish(String... subjects) throws Exception {
-        try (Session s = connection.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageProducer p = s.createProducer(s.createTopic(Registration.topicAddressOf(TOPIC)))) {
-            p.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (String subject : subjects) {
-                Message m = s.createMessage();
-                m.setStringProperty("ce_type", TOPIC.name());
-                if (subject != null) {
-                    m.setStringProperty("ce_subject", subject);
-                }
-                p.send(m);
-            }
-        }
+        publishMarked(null, null, subjects);
     }
 
     private long messages(String queue) {
