@@ -39,7 +39,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,13 +59,13 @@ class AmqpInstancesIT {
     static void ready() throws Exception {
         awaitReady(Duration.ofMinutes(3));
         if (!pythonHasProton()) {
-            run(List.of("bash", new File("../.ci/install-test-packages").getAbsolutePath()), new File("."), 15);
+            ChildCommands.run(List.of("bash", new File("../.ci/install-test-packages").getAbsolutePath()), new File("."), 15);
         }
         assertTrue(pythonHasProton(), AmqpInstance.PYTHON + " cannot import proton: apt-get install python3-qpid-proton"
                 + " (.ci/install-test-packages does it as root or with sudo)");
         File node = new File(AmqpInstance.EXAMPLES, "node-instance");
         if (node.isDirectory() && !new File(node, "node_modules/rhea").isDirectory()) {
-            run(List.of("npm", "ci", "--no-audit", "--no-fund"), node, 10);
+            ChildCommands.run(List.of("npm", "ci", "--no-audit", "--no-fund"), node, 10);
         }
     }
 
@@ -371,23 +370,9 @@ class AmqpInstancesIT {
 
     private static boolean pythonHasProton() {
         try {
-            return run(List.of(AmqpInstance.PYTHON, "-c", "import proton"), new File("."), 1) == 0;
+            return ChildCommands.run(List.of(AmqpInstance.PYTHON, "-c", "import proton"), new File("."), 1) == 0;
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static int run(List<String> command, File dir, int minutes) throws IOException {
-        Process process = new ProcessBuilder(command).directory(dir).inheritIO().start();
-        try {
-            if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish in " + minutes + " min");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return process.exitValue();
     }
 }

@@ -420,21 +420,16 @@ class ConsoleIT {
         return SolarWindServer.send(request);
     }
 
-    /** Runs {@code .ci/install-test-packages} (root or password-less sudo), its output in the test's. */
+    /** Runs {@code .ci/install-test-packages} (root or password-less sudo), its output in {@link ChildCommands#LOG}. */
     private static void installBrowser() {
         File script = new File("../.ci/install-test-packages").getAbsoluteFile();
         if (!script.canExecute()) {
             return;
         }
         try {
-            Process install = new ProcessBuilder("bash", script.getPath()).inheritIO().start();
-            if (!install.waitFor(15, java.util.concurrent.TimeUnit.MINUTES)) {
-                install.destroyForcibly();
-            }
+            ChildCommands.run(List.of("bash", script.getPath()), new File("."), 15);
         } catch (IOException e) {
             System.err.println("ConsoleIT: " + script + " did not run: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
