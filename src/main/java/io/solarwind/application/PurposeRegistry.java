@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Topic to purposes, each with its exchange. Changes go to the broker first (the
@@ -187,25 +189,38 @@ public class PurposeRegistry {
         if (version != null) {
             PurposeVersions.check(version);
         }
+        return attempts(topic, purpose, () -> registerOnce(topic, purpose, exchange, redelivery, push, filter, version), e -> {
+            // a destination made for this attempt that the winner does not use would take events for no one
+            Optional<Registration> winner = find(topic, purpose);
+            if (winner.isEmpty() || winner.get().exchange() != exchange) {
+                removeQuietly(new Registration(topic, purpose, exchange, ANY_POLICY, Instant.now(), null, null,
+                        PurposeVersions.first(version == null ? PurposeVersions.DEFAULT : version, Instant.now())), e);
+            } else if (exchange == Exchange.DIRECT && (!PurposeFilter.same(winner.get().filter(), filter)
+                    || version != null && !winner.get().versions().has(version))) {
+                // this attempt gave the queues its own filters (creating or healing them): give them the winner's
+                // (a version's queue the winner does not know takes nothing: no event is marked with its version)
+                healQuietly(winner.get(), e);
+            }
+        });
+    }
+
+    /**
+     * Runs a change of one registry key under this server's write lock; when another server wrote the key's
+     * next version first, reads the registry again, lets {@code afterConflict} tidy up, and runs it again, at
+     * most {@value #CONCURRENT_ATTEMPTS} times in all.
+     *
+     * @throws RegistryConflictException when other servers changed the key during every attempt
+     */
+    private <T> T attempts(Topic topic, Purpose purpose, Supplier<T> attempt, Consumer<ConcurrentRegistryChangeException> afterConflict) {
         synchronized (writes) {
             ConcurrentRegistryChangeException last = null;
-            for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
+            for (int i = 1; i <= CONCURRENT_ATTEMPTS; i++) {
                 try {
-                    return registerOnce(topic, purpose, exchange, redelivery, push, filter, version);
+                    return attempt.get();
                 } catch (ConcurrentRegistryChangeException e) {
                     last = e;
                     refresh();
-                    // a destination made for this attempt that the winner does not use would take events for no one
-                    Optional<Registration> winner = find(topic, purpose);
-                    if (winner.isEmpty() || winner.get().exchange() != exchange) {
-                        removeQuietly(new Registration(topic, purpose, exchange, ANY_POLICY, Instant.now(), null, null,
-                                PurposeVersions.first(version == null ? PurposeVersions.DEFAULT : version, Instant.now())), e);
-                    } else if (exchange == Exchange.DIRECT && (!PurposeFilter.same(winner.get().filter(), filter)
-                            || version != null && !winner.get().versions().has(version))) {
-                        // this attempt gave the queues its own filters (creating or healing them): give them the winner's
-                        // (a version's queue the winner does not know takes nothing: no event is marked with its version)
-                        healQuietly(winner.get(), e);
-                    }
+                    afterConflict.accept(e);
                 }
             }
             throw new RegistryConflictException(RegistryChange.keyOf(topic, purpose), CONCURRENT_ATTEMPTS, last);
@@ -289,37 +304,28 @@ public class PurposeRegistry {
     public Optional<Registration> cutOver(Topic topic, Purpose purpose, String version) {
         requireLoaded();
         PurposeVersions.check(version);
-        synchronized (writes) {
-            ConcurrentRegistryChangeException last = null;
-            for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
-                Optional<Registration> existing = find(topic, purpose);
-                if (existing.isEmpty()) {
-                    return existing;
-                }
-                Registration current = existing.get();
-                if (current.exchange() != Exchange.DIRECT) {
-                    throw new VersionConflictException(current, "a fanout purpose has no cut-over: every instance connected gets"
-                            + " a copy of each event, whatever its version");
-                }
-                if (!current.versions().has(version)) {
-                    throw new VersionConflictException(current, "it has no version " + version + " (it has "
-                            + current.versions().names() + "); a version is registered by an instance declaring it, or by a PUT"
-                            + " with \"purposeVersion\"");
-                }
-                if (current.versions().active().equals(version)) {
-                    return existing;
-                }
-                Registration changed = current.withVersions(current.versions().cutOver(version, Instant.now()));
-                try {
-                    write(RegistryChange.saved(changed, versionOf(topic, purpose) + 1));
-                    return Optional.of(changed);
-                } catch (ConcurrentRegistryChangeException e) {
-                    last = e;
-                    refresh();
-                }
+        return attempts(topic, purpose, () -> {
+            Optional<Registration> existing = find(topic, purpose);
+            if (existing.isEmpty()) {
+                return existing;
             }
-            throw new RegistryConflictException(RegistryChange.keyOf(topic, purpose), CONCURRENT_ATTEMPTS, last);
-        }
+            Registration current = existing.get();
+            if (current.exchange() != Exchange.DIRECT) {
+                throw new VersionConflictException(current, "a fanout purpose has no cut-over: every instance connected gets"
+                        + " a copy of each event, whatever its version");
+            }
+            if (!current.versions().has(version)) {
+                throw new VersionConflictException(current, "it has no version " + version + " (it has "
+                        + current.versions().names() + "); a version is registered by an instance declaring it, or by a PUT"
+                        + " with \"purposeVersion\"");
+            }
+            if (current.versions().active().equals(version)) {
+                return existing;
+            }
+            Registration changed = current.withVersions(current.versions().cutOver(version, Instant.now()));
+            write(RegistryChange.saved(changed, versionOf(topic, purpose) + 1));
+            return Optional.of(changed);
+        }, e -> { });
     }
 
     /** Stores a change (and so announces it), then applies it here. */
@@ -391,30 +397,20 @@ public class PurposeRegistry {
      */
     public boolean unregister(Topic topic, Purpose purpose) {
         requireLoaded();
-        synchronized (writes) {
-            ConcurrentRegistryChangeException last = null;
-            for (int attempt = 1; attempt <= CONCURRENT_ATTEMPTS; attempt++) {
-                Optional<Registration> existing = find(topic, purpose);
-                if (existing.isEmpty()) {
-                    return false;
-                }
-                destinations.remove(existing.get());
-                try {
-                    write(RegistryChange.deleted(topic, purpose, versionOf(topic, purpose) + 1));
-                } catch (ConcurrentRegistryChangeException e) {
-                    last = e;
-                    refresh();
-                    continue;
-                }
-                // the topic's address allows as many attempts as its remaining direct purposes need
-                List<Registration> siblings = directSiblings(topic, purpose, existing.get().exchange());
-                if (!siblings.isEmpty()) {
-                    destinations.useAddressPolicy(siblings.get(0), addressPolicy(siblings.get(0)));
-                }
-                return true;
+        return attempts(topic, purpose, () -> {
+            Optional<Registration> existing = find(topic, purpose);
+            if (existing.isEmpty()) {
+                return false;
             }
-            throw new RegistryConflictException(RegistryChange.keyOf(topic, purpose), CONCURRENT_ATTEMPTS, last);
-        }
+            destinations.remove(existing.get());
+            write(RegistryChange.deleted(topic, purpose, versionOf(topic, purpose) + 1));
+            // the topic's address allows as many attempts as its remaining direct purposes need
+            List<Registration> siblings = directSiblings(topic, purpose, existing.get().exchange());
+            if (!siblings.isEmpty()) {
+                destinations.useAddressPolicy(siblings.get(0), addressPolicy(siblings.get(0)));
+            }
+            return true;
+        }, e -> { });
     }
 
     public Optional<Registration> find(Topic topic, Purpose purpose) {

@@ -423,6 +423,40 @@ class PurposeRegistryTest {
     }
 
     @Test
+    void aCutOverOrRemovalThatLosesToAnotherServerReadsAgainAndGivesUpAfterThreeAttempts() {
+        Purpose encode = Purpose.of("encode");
+        registry.register(video, encode, Exchange.DIRECT, POLICY);
+        registry.register(video, encode, Exchange.DIRECT, null, null, null, "2");
+        PurposeRegistry other = new PurposeRegistry(broker, broker);
+        other.load();
+
+        broker.beforeNextWrite = () -> other.register(video, encode, Exchange.DIRECT, null, null, null, "3");
+        Registration cut = registry.cutOver(video, encode, "2").orElseThrow();
+        assertEquals("2", cut.versions().active());
+        assertEquals(List.of("1", "2", "3"), cut.versions().names(), "the second attempt kept the other server's version 3");
+        assertEquals(cut, registry.find(video, encode).orElseThrow());
+
+        Runnable[] rival = new Runnable[1];
+        int[] next = {10};
+        rival[0] = () -> {
+            other.register(video, encode, Exchange.DIRECT, null, null, null, String.valueOf(next[0]++));
+            broker.beforeNextWrite = rival[0];
+        };
+        broker.beforeNextWrite = rival[0];
+        RegistryConflictException lost = assertThrows(RegistryConflictException.class, () -> registry.cutOver(video, encode, "3"));
+        assertTrue(lost.getMessage().contains("each of 3 attempts"), lost.getMessage());
+        assertEquals(13, next[0], "three attempts, each beaten by one of the other server's writes");
+        broker.beforeNextWrite = null;
+        assertEquals("2", registry.find(video, encode).orElseThrow().versions().active(), "the lost cut-over changed nothing");
+
+        broker.beforeNextWrite = () -> other.cutOver(video, encode, "3");
+        assertTrue(registry.unregister(video, encode), "the removal's second attempt removes what the other server changed");
+        assertTrue(broker.records.get(cut.key()).isDeletion());
+        assertTrue(registry.find(video, encode).isEmpty());
+        assertTrue(other.find(video, encode).isEmpty());
+    }
+
+    @Test
     void versionChangesTheDesignCannotTakeAreRefused() {
         Purpose encode = Purpose.of("encode");
         registry.register(video, encode, Exchange.DIRECT, POLICY);
