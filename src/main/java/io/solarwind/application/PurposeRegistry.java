@@ -204,6 +204,11 @@ public class PurposeRegistry {
         });
     }
 
+    /** {@link #attempts(Topic, Purpose, Supplier, Consumer)} for a change that leaves nothing to tidy up when it loses. */
+    private <T> T attempts(Topic topic, Purpose purpose, Supplier<T> attempt) {
+        return attempts(topic, purpose, attempt, lost -> { });
+    }
+
     /**
      * Runs a change of one registry key under this server's write lock; when another server wrote the key's
      * next version first, reads the registry again, lets {@code afterConflict} tidy up, and runs it again, at
@@ -325,7 +330,7 @@ public class PurposeRegistry {
             Registration changed = current.withVersions(current.versions().cutOver(version, Instant.now()));
             write(RegistryChange.saved(changed, versionOf(topic, purpose) + 1));
             return Optional.of(changed);
-        }, e -> { });
+        });
     }
 
     /** Stores a change (and so announces it), then applies it here. */
@@ -410,7 +415,7 @@ public class PurposeRegistry {
                 destinations.useAddressPolicy(siblings.get(0), addressPolicy(siblings.get(0)));
             }
             return true;
-        }, e -> { });
+        });
     }
 
     public Optional<Registration> find(Topic topic, Purpose purpose) {
